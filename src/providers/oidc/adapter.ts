@@ -1,0 +1,65 @@
+// One Provider (contract.ts) for every OIDC upstream: browser flow, authenticate only. Stateless:
+// everything a session needs is in the returned provider state, so any node can take the callback.
+import type { Clock } from '../../core/ids.js';
+import { systemClock } from '../../core/ids.js';
+import type { AssuranceLevel } from '../../core/types.js';
+import type { Outcome, Provider, ProviderState, StartContext } from '../contract.js';
+import { buildAuthorization, callbackKey, type AuthorizeState } from './authorize.js';
+import { handleCallback } from './callback.js';
+import { cachedDiscovery, discoverClient, type FetchLike } from './client-config.js';
+import type { BrokerKeys } from './keys.js';
+import { exchangeError, failed } from './outcome-errors.js';
+import { levelAtLeast, type OidcProfile } from './profile.js';
+
+export interface OidcProviderOptions {
+  profile: OidcProfile;
+  keys: BrokerKeys;
+  /** Outbound HTTP (discovery, PAR, token, UserInfo, JWKS); defaults to global fetch. */
+  fetch?: FetchLike;
+  clock?: Clock;
+}
+
+function minLevel(profile: OidcProfile, ctx: StartContext): AssuranceLevel {
+  const asked = ctx.options.min_assurance;
+  const floor = profile.config.default_min_level;
+  return asked && levelAtLeast(asked, floor) ? asked : floor;
+}
+
+function asAuthorizeState(state: ProviderState): AuthorizeState {
+  return state as unknown as AuthorizeState;
+}
+
+export function createOidcProvider(options: OidcProviderOptions): Provider {
+  const { profile, keys } = options;
+  const clock = options.clock ?? systemClock;
+  const config = cachedDiscovery(() => discoverClient(profile.config, keys, options.fetch));
+
+  async function start(ctx: StartContext): Promise<Outcome> {
+    if (ctx.operation !== 'authenticate') return failed('operation_not_supported', 'OIDC methods only authenticate.');
+    if (ctx.flow !== 'browser') return failed('flow_not_supported', 'OIDC methods need the browser flow.');
+    try {
+      const auth = await buildAuthorization(await config(), profile.config, keys, {
+        redirect_uri: ctx.callback_url,
+        min_level: minLevel(profile, ctx),
+        locale: ctx.locale,
+        now: ctx.now,
+      }, options.fetch);
+      return { kind: 'pending', state: { ...auth }, callback_key: callbackKey(auth.state), progress: null };
+    } catch (error) {
+      const outcome = exchangeError(error);
+      // Discovery or PAR trouble before the person saw anything: start_failed, or retry if transient.
+      return outcome.kind === 'retry' ? outcome : failed('start_failed', outcome.message);
+    }
+  }
+
+  return {
+    method: profile.method,
+    operations: ['authenticate'],
+    flows: ['browser'],
+    start,
+    callback: (state, params, ctx) => handleCallback(config, profile, asAuthorizeState(state), params, ctx.now ?? clock.now()),
+    // OIDC logins refuse framing: the page opens this top-level or in a popup (API.md §4).
+    view: (state) => ({ redirect_url: asAuthorizeState(state).authorize_url, top_level: true }),
+    cancel: async () => {},
+  };
+}
