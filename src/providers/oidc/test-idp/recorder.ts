@@ -1,0 +1,62 @@
+// A test hook on the test IdP: records what each endpoint received and answered (so tests can
+// assert the wire form: client_assertion, request object, JWE ID token), and lets a test tamper
+// with an answer before it leaves.
+export interface Recorded {
+  path: string;
+  method: string;
+  /** Query (GET) or form body (POST) as the OP parsed it. */
+  params: Record<string, unknown>;
+  authorization: string | null;
+  status: number;
+  body: unknown;
+}
+
+export type Tamper = (body: unknown) => unknown;
+
+export interface Recorder {
+  records: Recorded[];
+  /** Path (e.g. `/token`, `/me`) -> rewrite of the answer body. */
+  tamper: Map<string, Tamper>;
+  clear(): void;
+}
+
+export function createRecorder(): Recorder {
+  const recorder: Recorder = {
+    records: [],
+    tamper: new Map(),
+    clear() {
+      recorder.records.length = 0;
+      recorder.tamper.clear();
+    },
+  };
+  return recorder;
+}
+
+interface KoaLikeContext {
+  path: string;
+  method: string;
+  query: Record<string, unknown>;
+  status: number;
+  body: unknown;
+  get(name: string): string;
+  oidc?: { body?: Record<string, unknown> };
+}
+
+/** Koa middleware for oidc-provider's `provider.use()`. */
+export function recorderMiddleware(recorder: Recorder) {
+  return async (ctx: KoaLikeContext, next: () => Promise<void>): Promise<void> => {
+    await next();
+    if (ctx.path.startsWith('/interaction/')) return;
+    const tamper = recorder.tamper.get(ctx.path);
+    if (tamper) ctx.body = tamper(ctx.body);
+    const params = ctx.method === 'GET' ? { ...ctx.query } : { ...(ctx.oidc?.body ?? {}) };
+    recorder.records.push({
+      path: ctx.path,
+      method: ctx.method,
+      params,
+      authorization: ctx.get('authorization') || null,
+      status: ctx.status,
+      body: ctx.body,
+    });
+  };
+}
