@@ -13,7 +13,7 @@ let dir: string;
 let cert: Buffer;
 let server: Server;
 let port: number;
-const seen: Array<{ servername: string | false; host: string | undefined }> = [];
+const seen: Array<{ servername: string | false | null; host: string | undefined }> = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'idbridge-webhook-tls-'));
