@@ -22,6 +22,12 @@ function isNetworkError(error: unknown): boolean {
   return error instanceof TypeError && /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT/i.test(String(error.cause ?? error.message));
 }
 
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+  return `${error.message}${cause}`;
+}
+
 /** Errors thrown by the code exchange or UserInfo call. */
 export function exchangeError(error: unknown): Failed | Retry {
   if (error instanceof client.ResponseBodyError) {
@@ -30,6 +36,6 @@ export function exchangeError(error: unknown): Failed | Retry {
   }
   if (error instanceof client.AuthorizationResponseError) return authorizationError(error.error, error.error_description);
   if (isNetworkError(error)) return { kind: 'retry', after_ms: 2000, reason: 'identity provider unreachable' };
-  const detail = error instanceof Error ? error.message : String(error);
+  const detail = describe(error);
   return failed('invalid_token', `The identity provider's response did not validate: ${detail}`);
 }
