@@ -27,24 +27,28 @@ async function until(check: () => boolean, timeoutMs: number): Promise<void> {
 }
 
 describe('dispatcher loop', () => {
-  it('picks up a new event at once on wake(), and within the poll interval without it', async () => {
-    const h = harness({ clock: systemClock, pollIntervalMs: 250 });
+  it('wake() ends the idle sleep at once', async () => {
+    // A 10 s poll interval: only the wake can explain a delivery within a second.
+    const h = harness({ clock: systemClock, pollIntervalMs: 10_000 });
     const r = await receiver();
     h.dispatcher.start();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    let t0 = Date.now();
     enqueueEvent(h, r.url);
     h.dispatcher.wake();
     await until(() => r.requests.length === 1, 1_000);
-    expect(Date.now() - t0).toBeLessThan(150);
-    t0 = Date.now();
+  });
+
+  it('finds new events by polling every 250 ms, and stops cleanly', async () => {
+    const h = harness({ clock: systemClock });
+    const r = await receiver();
+    h.dispatcher.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
     enqueueEvent(h, r.url);
-    await until(() => r.requests.length === 2, 1_000);
-    expect(Date.now() - t0).toBeLessThan(400);
+    await until(() => r.requests.length === 1, 1_000);
     await h.dispatcher.stop();
     enqueueEvent(h, r.url);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(r.requests).toHaveLength(2);
+    expect(r.requests).toHaveLength(1);
   });
 
   it('exports outcome counts, latency, queue depth and oldest undelivered age', async () => {
