@@ -77,6 +77,17 @@ function configuration(options: TestIdpOptions, people: TestPerson[], keys: JWK[
   };
 }
 
+/**
+ * Reads a POST body before oidc-provider does and leaves it on `req.body` (which oidc-provider then
+ * parses): the recorder sees the wire form, e.g. a JWE request object before the OP decrypts it.
+ */
+async function keepRawBody(req: IncomingMessage): Promise<IncomingMessage> {
+  if (req.method !== 'POST') return req;
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Object.assign(req, { body: Buffer.concat(chunks).toString('utf8') });
+}
+
 function listen(host: string, port: number, handler: (req: IncomingMessage, res: ServerResponse) => void) {
   const server = createServer(handler);
   return new Promise<typeof server>((resolve, reject) => {
@@ -104,7 +115,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
   const interactionOpts = { title: TITLES[options.profile], people, acr_values: IDP_PROFILES[options.profile].acr_values };
   app = (req, res) => {
     handleInteraction(provider, interactionOpts, req, res)
-      .then((handled) => (handled ? undefined : callback(req, res)))
+      .then(async (handled) => (handled ? undefined : callback(await keepRawBody(req), res)))
       .catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(400, { 'content-type': 'text/plain' });
         res.end(error instanceof Error ? error.message : 'interaction failed');

@@ -40,6 +40,16 @@ interface KoaLikeContext {
   body: unknown;
   get(name: string): string;
   oidc?: { body?: Record<string, unknown> };
+  req: { body?: unknown };
+}
+
+/** The form as it came over the wire (test-idp.ts keeps it); the OP rewrites ctx.oidc.body. */
+function wireBody(ctx: KoaLikeContext): Record<string, unknown> {
+  const raw = ctx.req.body;
+  if (typeof raw === 'string' && ctx.get('content-type').startsWith('application/x-www-form-urlencoded')) {
+    return Object.fromEntries(new URLSearchParams(raw));
+  }
+  return { ...(ctx.oidc?.body ?? {}) };
 }
 
 /** Koa middleware for oidc-provider's `provider.use()`. */
@@ -49,7 +59,7 @@ export function recorderMiddleware(recorder: Recorder) {
     if (ctx.path.startsWith('/interaction/')) return;
     const tamper = recorder.tamper.get(ctx.path);
     if (tamper) ctx.body = tamper(ctx.body);
-    const params = ctx.method === 'GET' ? { ...ctx.query } : { ...(ctx.oidc?.body ?? {}) };
+    const params = ctx.method === 'GET' ? { ...ctx.query } : wireBody(ctx);
     recorder.records.push({
       path: ctx.path,
       method: ctx.method,
