@@ -1,5 +1,7 @@
 // Request protection and client auth variants: an encrypted request object (MitID broker wants one
 // around a CPR hint), client_secret_post / _basic, PAR off, discovery cached, custom fetch used.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader } from 'jose';
 import { afterEach, expect, it } from 'vitest';
 import { createOidcProvider } from '../../src/providers/oidc/adapter.js';
@@ -71,8 +73,12 @@ it('discovery is fetched once per adapter, and every outbound call goes through 
 });
 
 it('an unreachable issuer is a transient retry at start, not a throw', async () => {
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as AddressInfo;
+  await new Promise((resolve) => closed.close(resolve));
   const provider = createOidcProvider({
-    profile: oidcProfile('no-bankid', { issuer: 'http://127.0.0.1:9', client_id: 'x', client_secret: 'y', allow_insecure_http: true }),
+    profile: oidcProfile('no-bankid', { issuer: `http://127.0.0.1:${port}`, client_id: 'x', client_secret: 'y', allow_insecure_http: true }),
     keys: await brokerKeys(),
   });
   const outcome = await provider.start(startContext());

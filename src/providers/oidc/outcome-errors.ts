@@ -18,8 +18,9 @@ export function authorizationError(error: string, description?: string): Failed 
   return failed('provider_error', `The identity provider answered ${error}${description ? `: ${description}` : ''}.`);
 }
 
+/** undici reports connection trouble as `TypeError: fetch failed` with the socket error as cause. */
 function isNetworkError(error: unknown): boolean {
-  return error instanceof TypeError && /fetch failed|ECONNREFUSED|ECONNRESET|ETIMEDOUT/i.test(String(error.cause ?? error.message));
+  return error instanceof TypeError && error.message === 'fetch failed';
 }
 
 function describe(error: unknown): string {
