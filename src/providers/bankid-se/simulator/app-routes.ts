@@ -1,0 +1,57 @@
+// HTTP face of the simulated app: GET /app (page), GET /app/orders, POST /app/scan,
+// POST /app/autostart, POST /app/orders/{orderRef}.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { appPage } from './app-page.js';
+import { parseJsonObject, readBody, remoteIp, sendHtml, sendJson } from './http-util.js';
+import type { AppAction } from './order-book.js';
+import type { SimOrder } from './order.js';
+import type { AppRequest, PhoneApp } from './phone-app.js';
+import { SimError } from './sim-error.js';
+
+type Body = Record<string, unknown>;
+
+function appRequest(body: Body, req: IncomingMessage): AppRequest {
+  return {
+    personalNumber: String(body.personal_number ?? ''),
+    action: String(body.action ?? 'approve') as AppAction,
+    ipAddress: typeof body.ip_address === 'string' ? body.ip_address : remoteIp(req),
+  };
+}
+
+export function orderView(order: SimOrder) {
+  return {
+    order_ref: order.orderRef,
+    kind: order.kind,
+    phone: order.callInitiator !== null,
+    status: order.status,
+    hint_code: order.hintCode,
+    rp_name: order.rpName,
+    visible_text: order.userVisibleData ? Buffer.from(order.userVisibleData, 'base64').toString('utf8') : null,
+    requires_personal_number: order.requiredPersonalNumber !== null,
+    person: order.person,
+  };
+}
+
+const POSTS: Record<string, (app: PhoneApp, body: Body, req: IncomingMessage) => SimOrder> = {
+  '/app/scan': (app, body, req) => app.scan(String(body.qr_data ?? ''), appRequest(body, req)),
+  '/app/autostart': (app, body, req) => app.autostart(String(body.auto_start_token ?? ''), appRequest(body, req)),
+};
+
+export function createAppHandler(app: PhoneApp) {
+  return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
+    if (req.method === 'GET' && (path === '/app' || path === '/app/')) return sendHtml(res, appPage());
+    if (req.method === 'GET' && path === '/app/orders') return sendJson(res, 200, { data: app.pending().map(orderView) });
+    if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'Use POST' });
+    const body = parseJsonObject(await readBody(req, 64_000));
+    if (!body) return sendJson(res, 400, { error: 'invalid_json', message: 'Send a JSON object' });
+    const byRef = /^\/app\/orders\/([\w-]+)$/.exec(path);
+    const handler = byRef ? (a: PhoneApp, b: Body, r: IncomingMessage) => a.actOn(byRef[1], appRequest(b, r)) : POSTS[path];
+    if (!handler) return sendJson(res, 404, { error: 'not_found', message: 'No such path' });
+    try {
+      sendJson(res, 200, orderView(handler(app, body, req)));
+    } catch (error) {
+      if (!(error instanceof SimError)) throw error;
+      sendJson(res, error.status, { error: error.code, message: error.details });
+    }
+  };
+}
