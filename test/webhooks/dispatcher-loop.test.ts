@@ -1,62 +1,50 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/core/ids.js';
-import { createHarness, enqueueEvent, sessionEventBody, type Harness } from './support/harness.js';
-import { startReceiver, type Receiver } from './support/receiver.js';
+import { harness, receiver, useCleanup } from './support/cleanup.js';
+import { enqueueEvent, sessionEventBody } from './support/harness.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanups.push(() => r.close());
-  return r;
-}
-function harness(...args: Parameters<typeof createHarness>): Harness {
-  const h = createHarness(...args);
-  cleanups.push(() => h.dispatcher.stop());
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((c) => c()));
-});
+useCleanup();
 
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('dispatcher loop', () => {
   it('wake() ends the idle sleep at once', async () => {
     // A 10 s poll interval: only the wake can explain a delivery within a second.
-    const h = harness({ clock: systemClock, pollIntervalMs: 10_000 });
+    const h = await harness({ clock: systemClock, pollIntervalMs: 10_000 });
     const r = await receiver();
     h.dispatcher.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    enqueueEvent(h, r.url);
+    await pause(50);
+    await enqueueEvent(h, r.url);
     h.dispatcher.wake();
     await until(() => r.requests.length === 1, 1_000);
   });
 
   it('finds new events by polling every 250 ms, and stops cleanly', async () => {
-    const h = harness({ clock: systemClock });
+    const h = await harness({ clock: systemClock });
     const r = await receiver();
     h.dispatcher.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    enqueueEvent(h, r.url);
+    await pause(50);
+    await enqueueEvent(h, r.url);
     await until(() => r.requests.length === 1, 1_000);
     await h.dispatcher.stop();
-    enqueueEvent(h, r.url);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await enqueueEvent(h, r.url);
+    await pause(400);
     expect(r.requests).toHaveLength(1);
   });
 
   it('exports outcome counts, latency, queue depth and oldest undelivered age', async () => {
-    const h = harness();
+    const h = await harness();
     const r = await receiver();
-    enqueueEvent(h, r.url);
+    await enqueueEvent(h, r.url);
     const failing = await receiver((_req, res) => void res.writeHead(500).end());
-    enqueueEvent(h, failing.url);
+    await enqueueEvent(h, failing.url);
     h.clock.advance(90_000);
     await h.dispatcher.runOnce();
     const text = await h.registry.metrics();
@@ -72,18 +60,18 @@ describe('dispatcher loop', () => {
   // alone); otherwise a floor that still catches a serialised or blocking dispatcher.
   const target = process.env.IDBRIDGE_BENCH === '1' ? 1_000 : 150;
   it(`sustains a high delivery rate to a local receiver (asserts > ${target}/s)`, async () => {
-    const h = harness({ clock: systemClock, concurrency: 64 });
+    const h = await harness({ clock: systemClock, concurrency: 64 });
     const r = await receiver();
-    const endpoint = h.port.addEndpoint({ url: r.url, secrets: [h.secret] });
+    const endpoint = await h.fx.addEndpoint({ url: r.url, secrets: [h.secret], allow_private: true });
     const count = 3_000;
     const body = sessionEventBody();
-    for (let i = 0; i < count; i++) h.port.enqueue(endpoint.id, `msg_${i}`, body, new Date(Date.now() - 1));
+    for (let i = 0; i < count; i++) await h.fx.enqueue(endpoint.id, `msg_${i}`, body, new Date(Date.now() - 1));
     const t0 = performance.now();
     h.dispatcher.start();
     await until(() => r.requests.length === count, 20_000);
     const perSecond = count / ((performance.now() - t0) / 1000);
     console.log(`webhook throughput: ${Math.round(perSecond)} deliveries/s`);
-    await until(() => [...h.port.deliveries.values()].every((d) => d.state === 'delivered'), 5_000);
+    await until(async () => (await h.fx.port.queueStats(new Date())).depth === 0, 5_000);
     expect(new Set(r.requests.map((q) => q.headers['webhook-id'])).size).toBe(count);
     expect(perSecond).toBeGreaterThan(target);
   });

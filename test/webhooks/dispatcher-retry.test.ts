@@ -1,34 +1,26 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { RETRY_DELAYS_MS } from '../../src/webhooks/schedule.js';
-import { createHarness, enqueueEvent, verifyAsReceiver, type Harness } from './support/harness.js';
-import { startReceiver, type Receiver } from './support/receiver.js';
+import { harness, receiver, useCleanup } from './support/cleanup.js';
+import { enqueueEvent, verifyAsReceiver, type Harness } from './support/harness.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-async function receiver(...args: Parameters<typeof startReceiver>): Promise<Receiver> {
-  const r = await startReceiver(...args);
-  cleanups.push(() => r.close());
-  return r;
-}
-function harness(...args: Parameters<typeof createHarness>): Harness {
-  const h = createHarness(...args);
-  cleanups.push(() => h.dispatcher.stop());
-  return h;
-}
-afterEach(async () => {
-  await Promise.all(cleanups.splice(0).map((c) => c()));
-});
+useCleanup();
+const DAY = 24 * 3_600_000;
 
 /** Moves the clock to the delivery's next attempt and runs the dispatcher once. */
 async function nextAttempt(h: Harness, deliveryId: string): Promise<void> {
-  h.clock.set(h.port.deliveries.get(deliveryId)!.next_attempt_at);
+  h.clock.set((await h.fx.delivery(deliveryId)).next_attempt_at);
   expect(await h.dispatcher.runOnce()).toBe(1);
+}
+
+async function offsets(h: Harness, deliveryId: string, start: number): Promise<number[]> {
+  return (await h.fx.attemptsOf(deliveryId)).map((a) => a.started_at.getTime() - start);
 }
 
 describe('dispatcher: retries', () => {
   it('a receiver that is down, then back, gets the event on the schedule, one webhook-id throughout', async () => {
-    const h = harness();
+    const h = await harness();
     const r = await receiver(() => 'down');
-    const { delivery, eventId } = enqueueEvent(h, r.url);
+    const { delivery, eventId } = await enqueueEvent(h, r.url);
     const start = h.clock.now().getTime();
     await h.dispatcher.runOnce();
     h.clock.advance(4_000);
@@ -36,9 +28,8 @@ describe('dispatcher: retries', () => {
     await nextAttempt(h, delivery.id);
     r.respond((_req, res) => void res.writeHead(200).end());
     await nextAttempt(h, delivery.id);
-    const offsets = h.port.attemptsOf(delivery.id).map((a) => a.started_at.getTime() - start);
-    expect(offsets).toEqual([0, 5_000, 305_000]);
-    expect(h.port.deliveries.get(delivery.id)).toMatchObject({ state: 'delivered', attempts: 3 });
+    expect(await offsets(h, delivery.id, start)).toEqual([0, 5_000, 305_000]);
+    expect(await h.fx.delivery(delivery.id)).toMatchObject({ state: 'delivered', attempts: 3 });
     expect(r.requests.map((q) => q.headers['webhook-id'])).toEqual([eventId, eventId, eventId]);
     // Each attempt carries its own timestamp and verifies at the time it was sent.
     expect(new Set(r.requests.map((q) => q.headers['webhook-timestamp'])).size).toBe(3);
@@ -46,58 +37,69 @@ describe('dispatcher: retries', () => {
   });
 
   it('follows the whole schedule and abandons after the tenth attempt', async () => {
-    const h = harness();
+    const h = await harness();
     const r = await receiver((_req, res) => void res.writeHead(500).end('oops'));
-    const { delivery } = enqueueEvent(h, r.url);
+    const { delivery } = await enqueueEvent(h, r.url);
     const start = h.clock.now().getTime();
     await h.dispatcher.runOnce();
     for (let i = 1; i < RETRY_DELAYS_MS.length; i++) await nextAttempt(h, delivery.id);
     const cumulative = RETRY_DELAYS_MS.map((_, i) => RETRY_DELAYS_MS.slice(0, i + 1).reduce((a, b) => a + b, 0));
-    expect(h.port.attemptsOf(delivery.id).map((a) => a.started_at.getTime() - start)).toEqual(cumulative);
+    expect(await offsets(h, delivery.id, start)).toEqual(cumulative);
     expect(cumulative.at(-1)).toBe(((75 * 60 + 35) * 60 + 5) * 1000); // 75:35:05, as in the spec's table
-    const final = h.port.deliveries.get(delivery.id)!;
-    expect(final).toMatchObject({ state: 'abandoned', attempts: 10 });
-    expect(final.abandoned_reason).toMatch(/HTTP 500/);
+    expect(await h.fx.delivery(delivery.id)).toMatchObject({ state: 'abandoned', attempts: 10 });
     expect(r.requests).toHaveLength(10);
-    h.clock.advance(30 * 24 * 3_600_000);
+    h.clock.advance(30 * DAY);
     expect(await h.dispatcher.runOnce()).toBe(0);
   });
 
   it('waits as long as Retry-After asks when that is later than the schedule', async () => {
-    const h = harness();
+    const h = await harness();
     const r = await receiver((_req, res) => void res.writeHead(503, { 'retry-after': '600' }).end());
-    const { delivery } = enqueueEvent(h, r.url);
+    const { delivery } = await enqueueEvent(h, r.url);
     const start = h.clock.now().getTime();
     await h.dispatcher.runOnce();
-    expect(h.port.deliveries.get(delivery.id)!.next_attempt_at.getTime() - start).toBe(600_000);
+    expect((await h.fx.delivery(delivery.id)).next_attempt_at.getTime() - start).toBe(600_000);
   });
 
   it('disables an endpoint after 5 days of continuous failure; a success clears the streak', async () => {
-    const h = harness();
+    const h = await harness();
     const r = await receiver((_req, res) => void res.writeHead(500).end());
-    const { endpoint } = enqueueEvent(h, r.url);
-    endpoint.failing_since = new Date(h.clock.now().getTime() - 4 * 24 * 3_600_000);
+    const { endpoint } = await enqueueEvent(h, r.url);
+    await h.fx.updateEndpoint(endpoint.id, { failing_since: new Date(h.clock.now().getTime() - 4 * DAY) });
     await h.dispatcher.runOnce();
-    expect(endpoint.status).toBe('enabled');
+    expect((await h.fx.endpoint(endpoint.id)).status).toBe('enabled');
     r.respond((_req, res) => void res.writeHead(200).end());
     h.clock.advance(5_000);
     await h.dispatcher.runOnce();
-    expect(endpoint.failing_since).toBeNull();
-    endpoint.failing_since = new Date(h.clock.now().getTime() - 5 * 24 * 3_600_000);
+    expect((await h.fx.endpoint(endpoint.id)).failing_since).toBeNull();
+    await h.fx.updateEndpoint(endpoint.id, { failing_since: new Date(h.clock.now().getTime() - 5 * DAY) });
     r.respond((_req, res) => void res.writeHead(500).end());
-    h.port.enqueue(endpoint.id, 'msg_late', '{}', h.clock.now());
+    await h.fx.enqueue(endpoint.id, 'msg_late', '{}', h.clock.now());
     await h.dispatcher.runOnce();
-    expect(endpoint).toMatchObject({ status: 'disabled', disabled_reason: 'failing for 5 days' });
+    expect(await h.fx.endpoint(endpoint.id)).toMatchObject({ status: 'disabled', disabled_reason: 'failing for 5 days' });
   });
 
   it('takes over the lease of a dead node once it runs out', async () => {
-    const h = harness({ leaseMs: 30_000 });
+    const h = await harness({ leaseMs: 30_000 });
     const r = await receiver();
-    const { delivery } = enqueueEvent(h, r.url);
-    await h.port.claimDue('dead-node', h.clock.now(), 10, 30_000);
+    const { delivery } = await enqueueEvent(h, r.url);
+    expect(await h.fx.port.claimDue('dead-node', h.clock.now(), 10, 30_000)).toHaveLength(1);
     expect(await h.dispatcher.runOnce()).toBe(0);
     h.clock.advance(30_000);
     expect(await h.dispatcher.runOnce()).toBe(1);
-    expect(h.port.deliveries.get(delivery.id)!.state).toBe('delivered');
+    expect((await h.fx.delivery(delivery.id)).state).toBe('delivered');
+  });
+
+  it("records a late attempt of a node whose lease was taken over without undoing the delivery", async () => {
+    const h = await harness({ leaseMs: 30_000 });
+    const r = await receiver();
+    const { delivery } = await enqueueEvent(h, r.url);
+    const [stale] = await h.fx.port.claimDue('slow-node', h.clock.now(), 10, 30_000);
+    h.clock.advance(30_000);
+    await h.dispatcher.runOnce();
+    const late = { number: 1, started_at: h.clock.now(), status: 500, duration_ms: 1, error: 'HTTP 500', response_excerpt: null };
+    await h.fx.port.recordAttempt('slow-node', stale.delivery_id, late, { kind: 'retry', next_attempt_at: h.clock.now() });
+    expect(await h.fx.delivery(delivery.id)).toMatchObject({ state: 'delivered' });
+    expect(await h.fx.attemptsOf(delivery.id)).toHaveLength(2);
   });
 });

@@ -1,4 +1,5 @@
-// Shared setup for dispatcher tests: a memory port, a manual clock at real time (so attempt
+// Shared setup for dispatcher tests: a port fixture (memory unless IDBRIDGE_DELIVERY_PORT_FIXTURE
+// names another), a manual clock at real time (so attempt
 // timestamps are near the verifier's clock), a fake resolver, and no jitter.
 import { vi } from 'vitest';
 import { Registry } from 'prom-client';
@@ -8,12 +9,12 @@ import { createDispatcher, type DispatcherOptions, type WebhookDispatcher } from
 import { buildSessionEvent, newWebhookMessageId, serializeEvent } from '../../../src/webhooks/event.js';
 import { generateWebhookSecret } from '../../../src/webhooks/secret.js';
 import type { Resolver } from '../../../src/webhooks/ssrf-guard.js';
-import { MemoryDeliveryPort } from './memory-delivery-port.js';
+import { loadPortFixture, type PortFixture } from './port-fixture.js';
 import type { ReceivedRequest } from './receiver.js';
 
 export interface Harness {
   clock: ManualClock;
-  port: MemoryDeliveryPort;
+  fx: PortFixture;
   registry: Registry;
   dispatcher: WebhookDispatcher;
   dns: Map<string, string>;
@@ -21,9 +22,10 @@ export interface Harness {
   secret: string;
 }
 
-export function createHarness(overrides: Partial<DispatcherOptions> = {}): Harness {
+export async function createHarness(overrides: Partial<DispatcherOptions> = {}): Promise<Harness> {
   const clock = new ManualClock(new Date());
-  const port = new MemoryDeliveryPort();
+  const fx = await loadPortFixture();
+  const port = fx.port;
   const registry = new Registry();
   const dns = new Map<string, string>();
   const lookups: string[] = [];
@@ -36,7 +38,7 @@ export function createHarness(overrides: Partial<DispatcherOptions> = {}): Harne
   const dispatcher = createDispatcher({
     port, clock, owner: 'node-a', resolve, random: () => 0.5, metrics: registry, concurrency: 8, ...overrides,
   });
-  return { clock, port, registry, dispatcher, dns, lookups, secret: generateWebhookSecret() };
+  return { clock, fx, registry, dispatcher, dns, lookups, secret: generateWebhookSecret() };
 }
 
 export function sessionEventBody(id = 'ses_1', now = new Date()): string {
@@ -48,10 +50,10 @@ export function sessionEventBody(id = 'ses_1', now = new Date()): string {
 }
 
 /** Enqueues one session event to a new endpoint; returns the ids. */
-export function enqueueEvent(h: Harness, url: string, extra: { secrets?: string[]; allow_private?: boolean } = {}) {
-  const endpoint = h.port.addEndpoint({ url, secrets: extra.secrets ?? [h.secret], allow_private: extra.allow_private ?? true });
+export async function enqueueEvent(h: Harness, url: string, extra: { secrets?: string[]; allow_private?: boolean } = {}) {
+  const endpoint = await h.fx.addEndpoint({ url, secrets: extra.secrets ?? [h.secret], allow_private: extra.allow_private ?? true });
   const eventId = newWebhookMessageId();
-  const delivery = h.port.enqueue(endpoint.id, eventId, sessionEventBody(), h.clock.now());
+  const delivery = await h.fx.enqueue(endpoint.id, eventId, sessionEventBody(), h.clock.now());
   return { endpoint, delivery, eventId };
 }
 

@@ -1,6 +1,7 @@
 // The in-memory DeliveryPort: reference behaviour for the SQL implementation (see the contract
 // comments in src/webhooks/delivery-port.ts). Tests only.
 import type { AttemptRecord, DeliveryOutcome, DeliveryPort, DueDelivery, QueueStats } from '../../../src/webhooks/delivery-port.js';
+import type { PortFixture } from './port-fixture.js';
 
 export interface MemoryEndpoint {
   id: string;
@@ -100,4 +101,21 @@ export class MemoryDeliveryPort implements DeliveryPort {
     const oldest = pending.reduce<Date | null>((o, d) => (!o || d.created_at < o ? d.created_at : o), null);
     return { depth: pending.length, oldest_pending_created_at: oldest };
   }
+}
+
+export function createMemoryPortFixture(): PortFixture {
+  const port = new MemoryDeliveryPort();
+  const endpoint = async (id: string) => ({ ...port.endpoints.get(id)! });
+  return {
+    port,
+    addEndpoint: async (fields) => ({ ...port.addEndpoint(fields) }),
+    async updateEndpoint(id, fields) {
+      Object.assign(port.endpoints.get(id)!, fields);
+    },
+    endpoint,
+    enqueue: async (endpointId, eventId, body, now) => ({ id: port.enqueue(endpointId, eventId, body, now).id }),
+    delivery: async (id) => ({ ...port.deliveries.get(id)! }),
+    attemptsOf: async (id) => port.attemptsOf(id),
+    close: async () => undefined,
+  };
 }
