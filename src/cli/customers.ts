@@ -1,0 +1,96 @@
+// `idbridge customers add|list|update` and `idbridge keys create|revoke` (API.md §1).
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config/load.js';
+import { systemClock } from '../core/ids.js';
+import { addCustomer, AdminError, checkMethods, checkUrlList, customerJson, issueApiKey } from '../customers.js';
+import { openStore, type Store } from '../storage/store.js';
+import { adminSecret } from './secret.js';
+
+async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const store = await openStore(config.databaseUrl, adminSecret(config));
+  try {
+    await store.migrate();
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const out = (v: unknown): void => {
+  process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+};
+
+export async function customersCommand(argv: string[]): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      name: { type: 'string' },
+      target: { type: 'string', multiple: true },
+      'frame-origin': { type: 'string', multiple: true },
+      method: { type: 'string', multiple: true },
+      'webhook-url': { type: 'string' },
+      'allow-private-webhooks': { type: 'boolean' },
+      'retention-hours': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  const retention = values['retention-hours'] === undefined ? undefined : Number(values['retention-hours']);
+  if (retention !== undefined && (!Number.isInteger(retention) || retention < 0 || retention > 24 * 365)) {
+    throw new AdminError('--retention-hours: a whole number of hours from 0 to 8760');
+  }
+  if (sub === 'add') {
+    if (!values.name) throw new AdminError('--name is required');
+    if (values['webhook-url']) throw new AdminError('--webhook-url: webhooks are not available in this build yet');
+    const r = await withStore((store) =>
+      addCustomer(store, {
+        name: values.name as string,
+        targets: values.target,
+        frame_origins: values['frame-origin'],
+        methods: values.method ? checkMethods(values.method) : undefined,
+        retention_hours: retention,
+        allow_private_webhooks: values['allow-private-webhooks'] ?? false,
+      }, systemClock.now()),
+    );
+    return out({ id: r.customer.id, api_key: r.api_key, key_prefix: r.prefix, webhook_endpoint: null });
+  }
+  if (sub === 'list') return out(await withStore(async (store) => (await store.listCustomers()).map(customerJson)));
+  if (sub === 'update') {
+    const id = positionals[0];
+    if (!id) throw new AdminError('usage: customers update ID [--name N] [--target URL]... [--frame-origin O]... [--retention-hours H]');
+    if (values.target) checkUrlList(values.target, 'target');
+    if (values['frame-origin']) checkUrlList(values['frame-origin'], 'frame-origin');
+    const updated = await withStore((store) =>
+      store.updateCustomer(id, {
+        name: values.name,
+        targets: values.target,
+        frame_origins: values['frame-origin'],
+        methods: values.method ? checkMethods(values.method) : undefined,
+        retention_hours: retention,
+        allow_private_webhooks: values['allow-private-webhooks'],
+      }, systemClock.now()),
+    );
+    if (!updated) throw new AdminError(`no customer ${id}`);
+    return out(customerJson(updated));
+  }
+  throw new AdminError('usage: customers add|list|update …');
+}
+
+export async function keysCommand(argv: string[]): Promise<void> {
+  const [sub, arg] = argv;
+  if (sub === 'create' && arg) {
+    const r = await withStore(async (store) => {
+      if (!(await store.getCustomer(arg))) throw new AdminError(`no customer ${arg}`);
+      return issueApiKey(store, arg, systemClock.now());
+    });
+    return out({ customer_id: arg, key_prefix: r.prefix, api_key: r.api_key });
+  }
+  if (sub === 'revoke' && arg) {
+    const n = await withStore((store) => store.revokeApiKey(arg, systemClock.now()));
+    if (n === 0) throw new AdminError(`no active key with prefix ${arg}`);
+    return out({ revoked: arg });
+  }
+  throw new AdminError('usage: keys create CUSTOMER_ID --json | keys revoke KEY_PREFIX');
+}

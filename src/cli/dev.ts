@@ -1,0 +1,68 @@
+// `idbridge dev`: the broker with every built-in simulator and a demo merchant on one SQLite file.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { composeBroker } from '../compose.js';
+import { loadConfig } from '../config/load.js';
+import { systemClock } from '../core/ids.js';
+import { addCustomer } from '../customers.js';
+import { startDemoMerchant } from '../http/demo-merchant.js';
+import { createLogger } from '../logger.js';
+import type { Store } from '../storage/store.js';
+import { devSecret } from './secret.js';
+import { onSignals } from './serve.js';
+
+interface DevState {
+  customer_id: string;
+  api_key: string;
+}
+
+/** The demo customer survives restarts: its id and key live beside the database. */
+async function seedDemoCustomer(store: Store, statePath: string | null, merchantOrigin: string): Promise<DevState> {
+  if (statePath && existsSync(statePath)) {
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as DevState;
+    const c = await store.getCustomer(state.customer_id);
+    if (c) {
+      await store.updateCustomer(c.id, { targets: [`${merchantOrigin}/return`], frame_origins: [merchantOrigin] }, systemClock.now());
+      return state;
+    }
+  }
+  const r = await addCustomer(store, { name: 'Demo shop', targets: [`${merchantOrigin}/return`], frame_origins: [merchantOrigin], allow_private_webhooks: true }, systemClock.now());
+  const state = { customer_id: r.customer.id, api_key: r.api_key };
+  if (statePath) writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
+  return state;
+}
+
+export async function devCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, 'bankid-port': { type: 'string' }, 'merchant-port': { type: 'string' } } });
+  const env = { ...process.env };
+  if (values.port) env.IDBRIDGE_PORT = values.port;
+  env.IDBRIDGE_HOST ??= '127.0.0.1';
+  const base = loadConfig(env);
+  const config = { ...base, enableDemo: true, secretKey: devSecret(base) };
+  const log = createLogger(config.logLevel);
+  const broker = await composeBroker(config, { logger: log });
+  const merchantPort = Number(values['merchant-port'] ?? config.port + 1);
+  const merchantOrigin = `http://localhost:${merchantPort}`;
+  const dbPath = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : null;
+  const state = await seedDemoCustomer(broker.store, dbPath ? `${dbPath}.dev.json` : null, merchantOrigin);
+  const methods = [...broker.svc.deps.providers.keys()];
+  const merchant = await startDemoMerchant({ brokerUrl: broker.url, apiKey: state.api_key, origin: merchantOrigin, methods }, merchantPort);
+  process.stdout.write(
+    [
+      '',
+      'IDBridge dev is running',
+      `  broker:          ${broker.url}   (API reference ${broker.url}/docs)`,
+      `  demo merchant:   ${merchantOrigin}`,
+      `  database:        ${config.databaseUrl}`,
+      `  demo customer:   ${state.customer_id}`,
+      `  demo API key:    ${state.api_key}`,
+      `  target URL:      ${merchantOrigin}/return`,
+      `  methods:         ${methods.join(', ')}`,
+      '',
+    ].join('\n') + '\n',
+  );
+  onSignals(async () => {
+    await merchant.close();
+    await broker.close();
+  });
+}

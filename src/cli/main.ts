@@ -1,0 +1,51 @@
+// `idbridge <command>` (API.md §1).
+import { ConfigError } from '../config/load.js';
+import { AdminError } from '../customers.js';
+import { customersCommand, keysCommand } from './customers.js';
+import { devCommand } from './dev.js';
+import { migrateCommand, serveCommand } from './serve.js';
+
+const USAGE = `usage: idbridge <command>
+  dev [--port 3000] [--bankid-port 4100]   broker + simulators + demo merchant on SQLite
+  serve                                    the broker alone (configured by environment)
+  migrate                                  apply database migrations and exit
+  customers add --name N [--target URL]... [--frame-origin O]... [--method M]... [--json]
+  customers list --json | customers update ID [...]
+  keys create CUSTOMER_ID --json | keys revoke KEY_PREFIX
+  bankid-simulator [--port 4100] [--certs DIR]`;
+
+type Command = (argv: string[]) => Promise<void>;
+
+async function loadSimulator(): Promise<Command> {
+  const mod = await import('./bankid-simulator.js').catch(() => null);
+  if (!mod?.runBankIdSimulator) throw new AdminError('bankid-simulator is not available in this build');
+  return mod.runBankIdSimulator as Command;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  const commands: Record<string, () => Promise<Command>> = {
+    dev: async () => devCommand,
+    serve: async () => serveCommand,
+    migrate: async () => migrateCommand,
+    customers: async () => customersCommand,
+    keys: async () => keysCommand,
+    'bankid-simulator': loadSimulator,
+  };
+  const pick = command ? commands[command] : undefined;
+  if (!pick) {
+    process.stderr.write(`${USAGE}\n`);
+    process.exitCode = command ? 2 : 0;
+    return;
+  }
+  try {
+    await (await pick())(rest);
+  } catch (err) {
+    if (err instanceof AdminError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`idbridge ${command}: ${(err as Error).message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+// `idbridge serve` and `idbridge migrate`: production entry points, configured by environment.
+import { composeBroker } from '../compose.js';
+import { ConfigError, loadConfig } from '../config/load.js';
+import { createLogger } from '../logger.js';
+import { openStore } from '../storage/store.js';
+import { adminSecret } from './secret.js';
+
+export function onSignals(close: () => Promise<void>): void {
+  let closing = false;
+  const stop = () => {
+    if (closing) return;
+    closing = true;
+    close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+export async function serveCommand(): Promise<void> {
+  const config = loadConfig();
+  if (!config.secretKey) throw new ConfigError('IDBRIDGE_SECRET_KEY is required by serve (64 hex digits; see docs/configuration.md)');
+  const log = createLogger(config.logLevel);
+  const broker = await composeBroker(config, { logger: log, providers: [] });
+  log.info({ url: broker.url, demo: config.enableDemo }, 'idbridge serving');
+  if (config.enableDemo) log.warn('the demo method is enabled: anyone can log in as a test person');
+  onSignals(() => broker.close());
+}
+
+export async function migrateCommand(): Promise<void> {
+  const config = loadConfig();
+  const store = await openStore(config.databaseUrl, adminSecret(config));
+  try {
+    const applied = await store.migrate();
+    process.stdout.write(`${JSON.stringify({ applied })}\n`);
+  } finally {
+    await store.close();
+  }
+}

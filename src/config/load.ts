@@ -1,0 +1,57 @@
+import { readFileSync } from 'node:fs';
+import { SETTINGS } from './schema.js';
+
+export interface Config {
+  databaseUrl: string;
+  port: number;
+  host: string;
+  publicUrl: string;
+  secretKey: string | undefined;
+  rateLimitCreate: number;
+  rateLimitPages: number;
+  maxWaits: number;
+  bankidEnv: 'simulated' | 'test' | 'production';
+  enableDemo: boolean;
+  trustProxy: string[];
+  logLevel: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads settings from the environment (and IDBRIDGE_CONFIG's JSON file), validated by the schema. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const file = env.IDBRIDGE_CONFIG ? readJson(env.IDBRIDGE_CONFIG) : {};
+  const raw: Record<string, unknown> = {};
+  const problems: string[] = [];
+  for (const setting of SETTINGS) {
+    const given = env[setting.key] ?? file[setting.key];
+    const value = given === undefined || given === '' ? setting.default : String(given);
+    const parsed = setting.schema.safeParse(value);
+    if (!parsed.success) problems.push(`${setting.key}: ${parsed.error.issues[0]?.message}`);
+    else raw[setting.key] = parsed.data;
+  }
+  if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+  const port = raw.IDBRIDGE_PORT as number;
+  return {
+    databaseUrl: raw.IDBRIDGE_DATABASE_URL as string,
+    port,
+    host: raw.IDBRIDGE_HOST as string,
+    publicUrl: ((raw.IDBRIDGE_PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    secretKey: raw.IDBRIDGE_SECRET_KEY as string | undefined,
+    rateLimitCreate: raw.IDBRIDGE_RATE_LIMIT_CREATE as number,
+    rateLimitPages: raw.IDBRIDGE_RATE_LIMIT_PAGES as number,
+    maxWaits: raw.IDBRIDGE_MAX_WAITS as number,
+    bankidEnv: raw.IDBRIDGE_BANKID_ENV as Config['bankidEnv'],
+    enableDemo: raw.IDBRIDGE_ENABLE_DEMO as boolean,
+    trustProxy: String(raw.IDBRIDGE_TRUST_PROXY ?? '').split(',').map((x) => x.trim()).filter(Boolean),
+    logLevel: raw.IDBRIDGE_LOG_LEVEL as string,
+  };
+}
+
+function readJson(path: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`IDBRIDGE_CONFIG ${path}: ${(err as Error).message}`);
+  }
+}

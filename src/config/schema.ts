@@ -1,0 +1,45 @@
+// One schema for every setting: name, default, description. docs/configuration.md is generated
+// from it (npm run docs) and a test fails when the two disagree.
+import { z } from 'zod';
+
+const bool = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no'])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export interface Setting {
+  key: string;
+  default: string | undefined;
+  description: string;
+  schema: z.ZodType;
+}
+
+const s = (key: string, schema: z.ZodType, def: string | undefined, description: string): Setting => ({
+  key,
+  schema,
+  default: def,
+  description,
+});
+
+export const SETTINGS = [
+  s('IDBRIDGE_DATABASE_URL', z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/), 'sqlite:./idbridge.db',
+    '`sqlite:PATH` (embedded, one node) or `postgres://user@host:5432/db` (one or many nodes).'),
+  s('IDBRIDGE_PORT', int(0, 65535), '3000', 'TCP port of the broker.'),
+  s('IDBRIDGE_HOST', z.string().min(1), '0.0.0.0', 'Address to listen on (`dev` uses 127.0.0.1).'),
+  s('IDBRIDGE_PUBLIC_URL', z.url().optional(), undefined,
+    'Base of every URL handed out (redirect_url, callbacks). Default `http://localhost:PORT`.'),
+  s('IDBRIDGE_SECRET_KEY', z.string().regex(/^([A-Za-z0-9_-]+:)?[0-9a-fA-F]{64}(,([A-Za-z0-9_-]+:)?[0-9a-fA-F]{64})*$/).optional(), undefined,
+    '32 random bytes as 64 hex digits, or `id1:hex,id2:hex` for rotation (the first encrypts, all decrypt). Encrypts personal data at rest. Required by `serve`; `dev` generates one beside its database.'),
+  s('IDBRIDGE_RATE_LIMIT_CREATE', int(0, 1_000_000), '100', 'Session creations per second per customer; `0` = off. Counted per node.'),
+  s('IDBRIDGE_RATE_LIMIT_PAGES', int(0, 1_000_000), '600', 'Workflow-page requests per minute per client IP; `0` = off. Counted per node.'),
+  s('IDBRIDGE_MAX_WAITS', int(1, 10_000_000), '1000', 'Open long-polls plus event streams per customer on one node; more answers 429.'),
+  s('IDBRIDGE_BANKID_ENV', z.enum(['simulated', 'test', 'production']), 'simulated',
+    'Which BankID RP API to talk to: the built-in simulator, BankID\'s test service, or production.'),
+  s('IDBRIDGE_ENABLE_DEMO', bool, '0', 'Enable the `demo` method under `serve` (always on under `dev`). Never in production: anyone could log in as a test person.'),
+  s('IDBRIDGE_TRUST_PROXY', z.string(), '', 'Comma-separated addresses or CIDRs of reverse proxies whose `X-Forwarded-For` is believed; empty = use the socket address.'),
+  s('IDBRIDGE_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level.'),
+  s('IDBRIDGE_CONFIG', z.string().optional(), undefined,
+    'Path of a JSON file whose keys are these setting names; the environment wins over the file.'),
+] as const;
+
+export type SettingKey = (typeof SETTINGS)[number]['key'];

@@ -1,0 +1,62 @@
+// Builds the Fastify application: one encapsulated plugin per route group (DESIGN.md).
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { ApiError } from '../core/errors.js';
+import type { HttpDeps } from './deps.js';
+import { registerErrorHandling } from './errors.js';
+import { flowRoutes } from './flow-routes.js';
+import { merchantApi } from './merchant-api.js';
+import { opsRoutes } from './ops.js';
+
+export interface AppOptions {
+  /** A pino logger (redacting); none = silent. */
+  logger?: FastifyBaseLogger;
+  extraPlugins?: ((app: FastifyInstance, deps: HttpDeps) => Promise<void>)[];
+}
+
+export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    bodyLimit: 64 * 1024,
+    trustProxy: deps.config.trustProxy.length ? deps.config.trustProxy : false,
+    return503OnClosing: true,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  // Route schemas document the API (OpenAPI); zod validates inside the handlers, where each
+  // failure becomes a field-level invalid_request (API.md §6).
+  app.setValidatorCompiler(() => (data) => ({ value: data }));
+  registerErrorHandling(app);
+  await app.register(helmet, {
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginResourcePolicy: false,
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => new ApiError('rate_limited', `Rate limit reached; retry in ${Math.ceil(ctx.ttl / 1000)} s.`, undefined, { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) }),
+  });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'IDBridge', version: '1', description: 'eID broker merchant API (see API.md)' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    deps.metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+  await app.register(async (scope) => merchantApi(scope, deps));
+  await app.register(async (scope) => flowRoutes(scope, deps));
+  await app.register(async (scope) => opsRoutes(scope, deps));
+  for (const plugin of opts.extraPlugins ?? []) await app.register(async (scope) => plugin(scope, deps));
+  return app;
+}

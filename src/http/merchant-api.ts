@@ -1,0 +1,104 @@
+// Merchant API v1: sessions (API.md §3). Every route is behind the bearer key (API.md §2).
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { ApiError } from '../core/errors.js';
+import { CreateSessionBody } from '../sessions/create-input.js';
+import { createSession } from '../sessions/create.js';
+import { sessionView } from './session-view.js';
+import { parse } from './validate.js';
+import { longPoll, streamEvents, WaitLimiter } from './waits.js';
+import type { HttpDeps } from './deps.js';
+
+const ReadQuery = z
+  .object({
+    wait: z.coerce.number().int().min(0).max(30).optional(),
+    version: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+
+const ListQuery = z
+  .object({
+    updated_since: z.iso.datetime({ offset: true }),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(512).optional(),
+  })
+  .strict();
+
+const IdParams = z.object({ id: z.string().min(1).max(128) });
+
+function decodeCursor(c: string | undefined): { t: number; id: string } | null {
+  if (!c) return null;
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+    if (typeof v.t === 'number' && typeof v.id === 'string') return v;
+  } catch {
+    /* fall through */
+  }
+  throw new ApiError('invalid_request', 'Bad cursor.', [{ field: 'cursor', message: 'not a cursor this API returned' }]);
+}
+
+export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise<void> {
+  const { svc, config, feed } = deps;
+  const view = (s: Parameters<typeof sessionView>[0]) => sessionView(s, config.publicUrl);
+  const waits = new WaitLimiter(config.maxWaits);
+  deps.metrics.setWaitCounter(() => waits.count());
+  app.addHook('onRequest', deps.authenticate);
+
+  app.post('/v1/sessions', {
+    schema: { tags: ['sessions'], summary: 'Create a session', body: z.toJSONSchema(CreateSessionBody, { io: 'input', unrepresentable: 'any' }) },
+    config: { rateLimit: deps.createRateLimit },
+  }, async (req, reply) => {
+    const input = parse(CreateSessionBody, req.body);
+    const key = req.headers['idempotency-key'];
+    if (Array.isArray(key) || (key !== undefined && (key.length < 1 || key.length > 255))) {
+      throw new ApiError('invalid_request', 'Bad Idempotency-Key.', [{ field: 'Idempotency-Key', message: '1 to 255 characters' }]);
+    }
+    const answer = await createSession(svc, req.customer, input, {
+      idempotency_key: key ?? null,
+      raw_body: req.body,
+      callback_url: (m) => `${config.publicUrl}/flow/callback/${m}`,
+      demo_enabled: config.demoEnabled,
+    });
+    if (!answer.replayed) deps.metrics.sessionCreated(answer.session.method);
+    if (answer.replayed) reply.header('idempotent-replayed', 'true');
+    return reply.code(answer.status_code).send(view(answer.session));
+  });
+
+  app.get('/v1/sessions/:id', { schema: { tags: ['sessions'], summary: 'Read, or long-poll with ?wait=&version=' } }, async (req) => {
+    const { id } = parse(IdParams, req.params);
+    const q = parse(ReadQuery, req.query);
+    const s = await svc.read(req.customer.id, id);
+    if (q.wait === undefined || q.wait === 0) return view(s);
+    const release = waits.acquire(req.customer.id);
+    const abort = new AbortController();
+    req.raw.on('close', () => abort.abort());
+    try {
+      const latest = await longPoll(feed, () => svc.read(req.customer.id, id), s, q.version ?? s.version, q.wait, abort.signal);
+      return view(latest);
+    } finally {
+      release();
+    }
+  });
+
+  app.get('/v1/sessions/:id/events', { schema: { tags: ['sessions'], summary: 'Server-sent events of one session' } }, async (req, reply) => {
+    const { id } = parse(IdParams, req.params);
+    const s = await svc.read(req.customer.id, id);
+    const release = waits.acquire(req.customer.id);
+    try {
+      await streamEvents(req, reply, feed, () => svc.read(req.customer.id, id), s, view);
+    } finally {
+      release();
+    }
+  });
+
+  app.get('/v1/sessions', { schema: { tags: ['sessions'], summary: 'Sessions changed since a time, oldest first' } }, async (req) => {
+    const q = parse(ListQuery, req.query);
+    const page = await deps.store.listUpdatedSince(req.customer.id, new Date(q.updated_since), decodeCursor(q.cursor), q.limit);
+    return { data: page.data.map(view), next_cursor: page.next_cursor };
+  });
+
+  app.post('/v1/sessions/:id/cancel', { schema: { tags: ['sessions'], summary: 'Cancel a session' } }, async (req) => {
+    const { id } = parse(IdParams, req.params);
+    return view(await svc.cancel(req.customer.id, id));
+  });
+}

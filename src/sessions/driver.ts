@@ -1,0 +1,90 @@
+// Drives a session's provider: the browser's start, the browser's callbacks, and the collector's
+// checks all end here, as an Outcome turned into a state change.
+import { isFinal, type Session } from '../core/types.js';
+import type { Outcome, ProgressContext, StartContext } from '../providers/contract.js';
+import { stepFor } from './outcome.js';
+import type { SessionService } from './service.js';
+
+export interface BrowserInfo {
+  ip: string;
+  user_agent: string | null;
+  callback_url: string;
+}
+
+export class SessionDriver {
+  constructor(private readonly svc: SessionService) {}
+
+  private progressContext(s: Session, ip: string | null): ProgressContext {
+    return { session_id: s.id, locale: s.options.locale, now: this.svc.deps.clock.now(), end_user_ip: ip };
+  }
+
+  /** The page's first scripted request starts the provider (created -> pending). Idempotent. */
+  async start(s: Session, browser: BrowserInfo): Promise<Session> {
+    if (s.status !== 'created') return s;
+    const ctx: StartContext = {
+      session_id: s.id, operation: s.operation, flow: s.flow, options: s.options, locale: s.options.locale,
+      personal_number: s.personal.personal_number, end_user_ip: browser.ip, user_agent: browser.user_agent,
+      callback_url: browser.callback_url, now: this.svc.deps.clock.now(),
+    };
+    const outcome = await this.svc.provider(s.method).start(ctx);
+    const updated = await this.record(s, outcome, (cur) => cur.status === 'created');
+    if (updated.status !== 'pending' && outcome.kind === 'pending') {
+      // Another request started it first: stop the order we just made, theirs is the one.
+      await this.svc.provider(s.method).cancel(outcome.state).catch(() => undefined);
+    }
+    return updated;
+  }
+
+  async callback(s: Session, params: Record<string, string>, ip: string | null): Promise<Session> {
+    const provider = this.svc.provider(s.method);
+    if (s.status !== 'pending' || !s.provider_state || !provider.callback) return s;
+    const outcome = await provider.callback(s.provider_state, params, this.progressContext(s, ip));
+    return this.record(s, outcome, (cur) => cur.status === 'pending');
+  }
+
+  /** One collector check of a pending session (BankID collect). */
+  async check(s: Session): Promise<Session> {
+    const provider = this.svc.provider(s.method);
+    if (s.status !== 'pending' || !s.provider_state || !provider.progress) return s;
+    const expired = await this.svc.expireIfDue(s);
+    if (isFinal(expired.status)) return expired;
+    let outcome: Outcome;
+    try {
+      outcome = await provider.progress(s.provider_state, this.progressContext(s, null));
+    } catch (err) {
+      this.svc.deps.log.warn({ session_id: s.id, err: String(err) }, 'provider check failed');
+      outcome = { kind: 'retry', after_ms: 2000, reason: 'error' };
+    }
+    return this.record(s, outcome, (cur) => cur.status === 'pending' && cur.version === s.version);
+  }
+
+  /** The person pressed Cancel on our page: the session fails `user_cancelled`, the order stops. */
+  async cancelByPerson(s: Session): Promise<Session> {
+    const state = s.provider_state;
+    const r = await this.svc.apply(s.id, (cur) =>
+      isFinal(cur.status) ? null : { type: 'fail', error: { code: 'user_cancelled', message: 'The person cancelled.' } },
+    );
+    if (r?.changed && state) await this.svc.provider(s.method).cancel(state).catch(() => undefined);
+    return r?.session ?? s;
+  }
+
+  view(s: Session, ip: string | null): Record<string, unknown> | null {
+    const provider = this.svc.provider(s.method);
+    if (s.status !== 'pending' || !s.provider_state || !provider.view) return null;
+    return provider.view(s.provider_state, this.progressContext(s, ip));
+  }
+
+  private async record(s: Session, outcome: Outcome, still: (cur: Session) => boolean): Promise<Session> {
+    const now = this.svc.deps.clock.now();
+    const step = stepFor(s, outcome, now);
+    if (step.kind === 'reschedule') {
+      await this.svc.deps.store.reschedule(s.id, step.at);
+      return s;
+    }
+    const r = await this.svc.apply(s.id, (cur) => (still(cur) ? step.event : null), {
+      next_check_at: step.next_check_at,
+      ...(step.callback_key !== undefined ? { callback_key: step.callback_key } : {}),
+    });
+    return r?.session ?? s;
+  }
+}

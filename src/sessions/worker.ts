@@ -1,0 +1,93 @@
+// Background work that no request triggers: provider checks (BankID collect every 2 s whether or
+// not anyone watches), expiry past expires_at, retention erasure, idempotency-key purge. Work is
+// claimed through the database (leases), so on several nodes each item is done by one of them.
+import { randomToken } from '../core/ids.js';
+import type { SessionDriver } from './driver.js';
+import type { SessionService } from './service.js';
+
+export interface WorkerOptions {
+  owner?: string;
+  tickMs?: number;
+  leaseMs?: number;
+  concurrency?: number;
+  batch?: number;
+}
+
+export class Worker {
+  readonly owner: string;
+  private timers: NodeJS.Timeout[] = [];
+  private running = new Set<Promise<unknown>>();
+  private busy = { checks: false, expiry: false, erasure: false };
+
+  constructor(
+    private readonly svc: SessionService,
+    private readonly driver: SessionDriver,
+    private readonly opts: WorkerOptions = {},
+  ) {
+    this.owner = opts.owner ?? `node-${randomToken(6)}`;
+  }
+
+  start(): void {
+    const every = (ms: number, fn: () => Promise<unknown>) => this.timers.push(setInterval(() => void fn().catch((err) => this.svc.deps.log.error({ err: String(err) }, 'worker step failed')), ms));
+    every(this.opts.tickMs ?? 200, () => this.once('checks', () => this.runChecks()));
+    every(1000, () => this.once('expiry', () => this.expireDue()));
+    every(30_000, () => this.once('erasure', () => this.eraseDue()));
+    every(3_600_000, () => this.svc.deps.store.purgeIdempotency(new Date(this.svc.deps.clock.now().getTime() - 86_400_000)));
+  }
+
+  async stop(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    await Promise.allSettled([...this.running]);
+  }
+
+  private async once(kind: keyof Worker['busy'], fn: () => Promise<unknown>): Promise<void> {
+    if (this.busy[kind]) return;
+    this.busy[kind] = true;
+    const p = fn().finally(() => {
+      this.busy[kind] = false;
+      this.running.delete(p);
+    });
+    this.running.add(p);
+    await p;
+  }
+
+  /** Claims due provider checks with a lease and runs them, a bounded number at a time. */
+  async runChecks(): Promise<number> {
+    const { store, clock } = this.svc.deps;
+    const ids = await store.claimDueChecks(this.owner, clock.now(), this.opts.leaseMs ?? 30_000, this.opts.batch ?? 500);
+    const limit = this.opts.concurrency ?? 64;
+    let next = 0;
+    const lane = async () => {
+      while (next < ids.length) {
+        const id = ids[next++];
+        try {
+          const s = await store.getSession(id);
+          if (s) await this.driver.check(s);
+        } catch (err) {
+          this.svc.deps.log.warn({ session_id: id, err: String(err) }, 'check failed');
+          await store.reschedule(id, new Date(clock.now().getTime() + 2000));
+        } finally {
+          await store.releaseLease(id, this.owner);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, ids.length) }, lane));
+    return ids.length;
+  }
+
+  async expireDue(): Promise<number> {
+    const ids = await this.svc.deps.store.findExpirable(this.svc.deps.clock.now(), 500);
+    for (const id of ids) {
+      const s = await this.svc.deps.store.getSession(id);
+      if (s) await this.svc.expireIfDue(s);
+    }
+    return ids.length;
+  }
+
+  async eraseDue(): Promise<number> {
+    const ids = await this.svc.deps.store.findErasable(this.svc.deps.clock.now(), 500);
+    for (const id of ids) await this.svc.apply(id, (s) => (s.result_erased_at ? null : { type: 'erase' }));
+    return ids.length;
+  }
+}

@@ -1,0 +1,125 @@
+import type { Kysely, Transaction } from 'kysely';
+import type { Session } from '../core/types.js';
+import { FINAL_STATUSES } from '../core/types.js';
+import type { Database } from './schema.js';
+import type { Sealer } from './sealing.js';
+import { fromRow, toRow, type SchedulingColumns } from './session-codec.js';
+
+export type Tx = Kysely<Database> | Transaction<Database>;
+
+export interface UpdatedSincePage {
+  data: Session[];
+  next_cursor: string | null;
+}
+
+const OPEN = ['created', 'pending'];
+
+export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 'sqlite' | 'postgres') {
+  const one = async (q: Promise<Database['sessions'] | undefined>) => {
+    const row = await q;
+    return row ? fromRow(row, sealer) : null;
+  };
+  return {
+    async insertSession(s: Session, tx: Tx = db, sched: SchedulingColumns = {}): Promise<void> {
+      await tx.insertInto('sessions').values(toRow(s, sealer, sched)).execute();
+    },
+    getSession(id: string, customerId?: string): Promise<Session | null> {
+      let q = db.selectFrom('sessions').selectAll().where('id', '=', id);
+      if (customerId) q = q.where('customer_id', '=', customerId);
+      return one(q.executeTakeFirst());
+    },
+    getSessionByPageToken(token: string): Promise<Session | null> {
+      return one(db.selectFrom('sessions').selectAll().where('page_token', '=', token).executeTakeFirst());
+    },
+    getSessionByCallbackKey(key: string): Promise<Session | null> {
+      return one(db.selectFrom('sessions').selectAll().where('callback_key', '=', key).executeTakeFirst());
+    },
+    /** Optimistic write: succeeds only when the stored version is still `prevVersion`. */
+    async updateSession(s: Session, prevVersion: number, sched: SchedulingColumns, tx: Tx = db): Promise<boolean> {
+      const { id: _id, customer_id: _c, page_token: _p, created_at: _cr, lease_owner: _lo, lease_until: _lu, ...row } = toRow(s, sealer, sched);
+      const values: Partial<Database['sessions']> = row;
+      if (sched.next_check_at === undefined) delete values.next_check_at;
+      if (sched.callback_key === undefined) delete values.callback_key;
+      const r = await tx
+        .updateTable('sessions')
+        .set(values)
+        .where('id', '=', s.id)
+        .where('version', '=', prevVersion)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    /** Binds the page to a browser: only the first caller wins (API.md §4). */
+    async bindBrowser(id: string, bindingDigest: string): Promise<boolean> {
+      const r = await db
+        .updateTable('sessions')
+        .set({ browser_binding: bindingDigest })
+        .where('id', '=', id)
+        .where('browser_binding', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async listUpdatedSince(customerId: string, since: Date, cursor: { t: number; id: string } | null, limit: number): Promise<UpdatedSincePage> {
+      let q = db.selectFrom('sessions').selectAll().where('customer_id', '=', customerId);
+      q = cursor
+        ? q.where((eb) => eb.or([eb('updated_at', '>', cursor.t), eb.and([eb('updated_at', '=', cursor.t), eb('id', '>', cursor.id)])]))
+        : q.where('updated_at', '>=', since.getTime());
+      const rows = await q.orderBy('updated_at').orderBy('id').limit(limit + 1).execute();
+      const data = rows.slice(0, limit).map((r) => fromRow(r, sealer));
+      const last = data[data.length - 1];
+      const next_cursor = rows.length > limit && last ? Buffer.from(JSON.stringify({ t: last.updated_at.getTime(), id: last.id })).toString('base64url') : null;
+      return { data, next_cursor };
+    },
+    async findExpirable(now: Date, limit: number): Promise<string[]> {
+      const rows = await db
+        .selectFrom('sessions')
+        .select('id')
+        .where('status', 'in', OPEN)
+        .where('expires_at', '<=', now.getTime())
+        .limit(limit)
+        .execute();
+      return rows.map((r) => r.id);
+    },
+    async findErasable(now: Date, limit: number): Promise<string[]> {
+      // retention is per session (copied from the customer at creation): completed_at + hours <= now
+      const rows = await db
+        .selectFrom('sessions')
+        .select(['id', 'completed_at', 'retention_hours'])
+        .where('status', 'in', [...FINAL_STATUSES])
+        .where('result_erased_at', 'is', null)
+        .where('completed_at', '<=', now.getTime())
+        .orderBy('completed_at')
+        .limit(limit * 4)
+        .execute();
+      return rows
+        .filter((r) => Number(r.completed_at) + Number(r.retention_hours) * 3_600_000 <= now.getTime())
+        .slice(0, limit)
+        .map((r) => r.id);
+    },
+    /** Claims pending sessions whose provider check is due, with a lease (one node at a time). */
+    async claimDueChecks(owner: string, now: Date, leaseMs: number, limit: number): Promise<string[]> {
+      const t = now.getTime();
+      return db.transaction().execute(async (tx) => {
+        let q = tx
+          .selectFrom('sessions')
+          .select('id')
+          .where('status', '=', 'pending')
+          .where('next_check_at', '<=', t)
+          .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', t)]))
+          .orderBy('next_check_at')
+          .limit(limit);
+        if (dialect === 'postgres') q = q.forUpdate().skipLocked();
+        const ids = (await q.execute()).map((r) => r.id);
+        if (ids.length) {
+          await tx.updateTable('sessions').set({ lease_owner: owner, lease_until: t + leaseMs }).where('id', 'in', ids).execute();
+        }
+        return ids;
+      });
+    },
+    async reschedule(id: string, at: Date): Promise<void> {
+      await db.updateTable('sessions').set({ next_check_at: at.getTime() }).where('id', '=', id).where('status', '=', 'pending').execute();
+    },
+    async releaseLease(id: string, owner: string): Promise<void> {
+      await db.updateTable('sessions').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
+    },
+  };
+}
