@@ -20,6 +20,18 @@ export const systemResolver: Resolver = async (hostname) => {
 export interface UrlCheckOptions {
   allowPrivate: boolean;
   resolve?: Resolver;
+  /** getaddrinfo can hang far past the delivery timeout; a slow answer counts as none. */
+  resolveTimeoutMs?: number;
+}
+
+const DEFAULT_RESOLVE_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('resolve timeout')), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 export type UrlCheck =
@@ -44,13 +56,13 @@ function parseUrl(raw: string, allowPrivate: boolean): URL | string {
   return url;
 }
 
-async function resolveHost(host: string, resolve: Resolver): Promise<ResolvedAddress[] | string> {
+async function resolveHost(host: string, resolve: Resolver, timeoutMs: number): Promise<ResolvedAddress[] | string> {
   // WHATWG URL has already turned 2130706433 or 0x7f.1 into 127.0.0.1, and bracketed IPv6.
   const literal = host.startsWith('[') ? host.slice(1, -1) : host;
   const family = isIP(literal);
   if (family) return [{ address: literal, family: family as 4 | 6 }];
   try {
-    const answers = await resolve(literal);
+    const answers = await withTimeout(resolve(literal), timeoutMs);
     return answers.length > 0 ? answers : `${literal} does not resolve`;
   } catch {
     return `${literal} does not resolve`;
@@ -60,7 +72,8 @@ async function resolveHost(host: string, resolve: Resolver): Promise<ResolvedAdd
 export async function checkWebhookUrl(raw: string, options: UrlCheckOptions): Promise<UrlCheck> {
   const url = parseUrl(raw, options.allowPrivate);
   if (typeof url === 'string') return refuse(url);
-  const addresses = await resolveHost(url.hostname, options.resolve ?? systemResolver);
+  const timeoutMs = options.resolveTimeoutMs ?? DEFAULT_RESOLVE_TIMEOUT_MS;
+  const addresses = await resolveHost(url.hostname, options.resolve ?? systemResolver, timeoutMs);
   if (typeof addresses === 'string') return refuse(addresses);
   // Every answer must pass: a name that mixes a public and a private address is refused.
   for (const { address } of addresses) {

@@ -122,3 +122,11 @@ describe('SSRF guard, customer with allow_private_webhooks', () => {
     },
   );
 });
+
+describe('SSRF guard, slow DNS', () => {
+  it('refuses a host whose resolver does not answer in time', async () => {
+    const never: Resolver = () => new Promise(() => undefined);
+    const result = await checkWebhookUrl('https://slow.test/', { allowPrivate: false, resolve: never, resolveTimeoutMs: 50 });
+    expect(result).toMatchObject({ ok: false, reason: 'slow.test does not resolve' });
+  });
+});
