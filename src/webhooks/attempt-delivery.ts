@@ -38,7 +38,8 @@ async function checkSignSend(ctx: AttemptContext, d: DueDelivery, startedAt: Dat
     return failure(`signing failed: ${(err as Error).message}`);
   }
   const send = ctx.send ?? sendWebhook;
-  return send({ url: checked.url, address: checked.address, family: checked.family, headers: { ...headers }, body: d.body, timeoutMs: ctx.timeoutMs, pools: ctx.pools });
+  const { url, address, family, addresses } = checked;
+  return send({ url, address, family, addresses, headers: { ...headers }, body: d.body, timeoutMs: ctx.timeoutMs, pools: ctx.pools });
 }
 
 export function decideOutcome(number: number, result: SendResult, now: Date, random: Random): DeliveryOutcome {

@@ -1,9 +1,11 @@
-// Keep-alive connection pools for webhook deliveries, one per (origin, checked address). Each pool
-// connects only to the address the SSRF guard approved: its `lookup` answers with that address
-// instead of asking DNS again (no rebinding), while the Host header and TLS SNI keep the URL's
+// Keep-alive connection pools for webhook deliveries, one per (origin, checked addresses). Each
+// pool connects only to addresses the SSRF guard approved: its `lookup` answers with them instead
+// of asking DNS again (no rebinding); given all of them, Node's happy-eyeballs connect tries each
+// in turn (e.g. ::1 then 127.0.0.1 for `localhost`). The Host header and TLS SNI keep the URL's
 // host name, so certificates are checked against the name the merchant registered.
 import type { LookupFunction } from 'node:net';
 import { Pool, type Dispatcher } from 'undici';
+import type { ResolvedAddress } from './ssrf-guard.js';
 
 export interface ConnectionPoolOptions {
   /** Pools kept at once; the least recently used is closed beyond this. */
@@ -15,15 +17,18 @@ export interface ConnectionPoolOptions {
 }
 
 export interface ConnectionPools {
-  get(url: URL, address: string, family: 4 | 6): Dispatcher;
+  get(url: URL, addresses: readonly ResolvedAddress[]): Dispatcher;
   close(): Promise<void>;
 }
 
-/** A `lookup` that always answers with the pinned address, in both of Node's callback shapes. */
-export function pinnedLookup(address: string, family: 4 | 6): LookupFunction {
-  return ((_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
+/** A `lookup` that answers only with the pinned addresses, in both of Node's callback shapes. */
+export function pinnedLookup(addresses: readonly ResolvedAddress[]): LookupFunction {
+  if (addresses.length === 0) throw new Error('no address to pin');
+  return ((_hostname: string, options: { all?: boolean; family?: number }, callback: (...args: unknown[]) => void) => {
+    const wanted = options?.family === 4 || options?.family === 6 ? addresses.filter((a) => a.family === options.family) : addresses;
+    const answers = wanted.length > 0 ? wanted : addresses;
+    if (options?.all) callback(null, answers.map((a) => ({ address: a.address, family: a.family })));
+    else callback(null, answers[0].address, answers[0].family);
   }) as LookupFunction;
 }
 
@@ -37,21 +42,21 @@ export function createConnectionPools(options: ConnectionPoolOptions = {}): Conn
     void pool.close().catch(() => undefined);
   }
 
-  function create(url: URL, address: string, family: 4 | 6): Pool {
+  function create(url: URL, addresses: readonly ResolvedAddress[]): Pool {
     return new Pool(url.origin, {
       connections: options.connectionsPerOrigin ?? 64,
       pipelining: 1,
       keepAliveTimeout: 4_000,
-      connect: { lookup: pinnedLookup(address, family), ...options.tls },
+      connect: { lookup: pinnedLookup(addresses), ...options.tls },
     });
   }
 
   return {
-    get(url, address, family) {
-      const key = `${url.origin}|${address}`;
+    get(url, addresses) {
+      const key = `${url.origin}|${addresses.map((a) => a.address).join(',')}`;
       let pool = pools.get(key);
       if (pool) pools.delete(key); // re-insert below: Map order doubles as recency order
-      else pool = create(url, address, family);
+      else pool = create(url, addresses);
       pools.set(key, pool);
       if (pools.size > maxPools) evictOldest();
       return pool;

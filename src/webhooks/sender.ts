@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { createConnectionPools, type ConnectionPools } from './connection-pools.js';
 import { parseRetryAfter } from './retry-after.js';
+import type { ResolvedAddress } from './ssrf-guard.js';
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 const EXCERPT_BYTES = 1024;
@@ -16,6 +17,8 @@ export interface SendRequest {
   url: URL | string;
   address: string;
   family: 4 | 6;
+  /** Every checked address, tried in order; defaults to `address` alone. */
+  addresses?: readonly ResolvedAddress[];
   headers: Record<string, string>;
   body: string;
   timeoutMs?: number;
@@ -78,7 +81,8 @@ function describeError(err: unknown, timeoutMs: number): string {
 export async function sendWebhook(req: SendRequest): Promise<SendResult> {
   const url = typeof req.url === 'string' ? new URL(req.url) : req.url;
   const timeoutMs = req.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const dispatcher = req.dispatcher ?? (req.pools ?? defaultPools()).get(url, req.address, req.family);
+  const addresses = req.addresses?.length ? req.addresses : [{ address: req.address, family: req.family }];
+  const dispatcher = req.dispatcher ?? (req.pools ?? defaultPools()).get(url, addresses);
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 1000) / 1000;
   try {

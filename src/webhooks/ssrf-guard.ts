@@ -35,7 +35,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 export type UrlCheck =
-  | { ok: true; url: URL; address: string; family: 4 | 6 }
+  | { ok: true; url: URL; address: string; family: 4 | 6; addresses: ResolvedAddress[] }
   | { ok: false; code: 'webhook_url_not_allowed'; reason: string };
 
 function refuse(reason: string): UrlCheck {
@@ -81,5 +81,5 @@ export async function checkWebhookUrl(raw: string, options: UrlCheckOptions): Pr
     if (!verdict.ok) return refuse(verdict.reason);
   }
   const first = addresses[0];
-  return { ok: true, url, address: first.address, family: first.family };
+  return { ok: true, url, address: first.address, family: first.family, addresses };
 }

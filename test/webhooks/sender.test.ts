@@ -38,6 +38,14 @@ describe('sendWebhook', () => {
     expect(r.requests[0].headers.host).toBe(`hook.invalid:${r.port}`);
   });
 
+  it('tries every checked address in turn (e.g. ::1 then 127.0.0.1 for localhost)', async () => {
+    const r = await receiver();
+    const addresses = [{ address: '127.0.0.2', family: 4 as const }, { address: '127.0.0.1', family: 4 as const }];
+    // Nothing listens on 127.0.0.2: the connect falls through to the second checked address.
+    const result = await sendWebhook({ ...loopback, addresses, url: `http://dual.invalid:${r.port}/`, headers, body: '{}' });
+    expect(result.status).toBe(204);
+  });
+
   it('treats 3xx as failure and never follows it (the second listener gets nothing)', async () => {
     const target = await receiver();
     const r = await receiver((_req, res) => {
