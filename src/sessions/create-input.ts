@@ -62,8 +62,8 @@ export type CreateSessionInput = z.output<typeof CreateSessionBody>;
 
 /** Flattens zod issues into API.md §6 `errors: [{field, message}]`. */
 export function fieldErrors(error: z.ZodError): { field: string; message: string }[] {
-  return error.issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return { field: i.keys.join(','), message: 'unknown field' };
-    return { field: i.path.join('.') || '(body)', message: i.message };
+  return error.issues.flatMap((i) => {
+    if (i.code === 'unrecognized_keys') return i.keys.map((k) => ({ field: [...i.path, k].join('.'), message: 'unknown field' }));
+    return [{ field: i.path.join('.') || '(body)', message: i.message }];
   });
 }

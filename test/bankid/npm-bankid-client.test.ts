@@ -31,8 +31,8 @@ describe('npm bankid client against the simulator', () => {
     expect((await scan(order, 'approve')).status).toBe(200);
     const result = await bankid.awaitPendingCollect(order.orderRef);
     expect(result.status).toBe('complete');
-    expect(result.completionData.user.personalNumber).toBe(PERSON);
-    expect(result.completionData.device.ipAddress).toBe('127.0.0.1');
+    expect(result.completionData!.user.personalNumber).toBe(PERSON);
+    expect(result.completionData!.device.ipAddress).toBe('127.0.0.1');
     expect(h.sim.calls.at(-1)).toMatchObject({ endpoint: 'collect', clientCn: 'FP Testcert 5', status: 200 });
   });
 

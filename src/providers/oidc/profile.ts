@@ -97,3 +97,12 @@ export function fullName(claims: Record<string, unknown>): string | null {
   const parts = [str(claims, 'given_name'), str(claims, 'family_name')].filter(Boolean);
   return parts.length ? parts.join(' ') : null;
 }
+
+/** Profile defaults overlaid with the operator's settings; an undefined setting keeps the default. */
+export function withDefaults(
+  defaults: Omit<OidcProfileConfig, 'issuer' | 'client_id'>,
+  config: Partial<OidcProfileConfig> & Pick<OidcProfileConfig, 'issuer' | 'client_id'>,
+): OidcProfileConfig {
+  const set = Object.fromEntries(Object.entries(config).filter(([, v]) => v !== undefined));
+  return { ...defaults, ...set } as OidcProfileConfig;
+}

@@ -2,7 +2,7 @@
 // picks the IdP by `idp_values`, takes the level in `idp_params.mitid.loa_value`, reports NSIS
 // levels in `loa`, and gives the CPR as `dk.cpr` (scope `ssn`) when it has one.
 import type { AssuranceLevel } from '../../../core/types.js';
-import { fullName, str, type MappedIdentity, type OidcProfile, type OidcProfileConfig } from '../profile.js';
+import { fullName, str, withDefaults, type MappedIdentity, type OidcProfile, type OidcProfileConfig } from '../profile.js';
 
 export const NSIS = 'https://data.gov.dk/concept/core/nsis/loa/';
 
@@ -54,5 +54,5 @@ function mapDkMitid(claims: Record<string, unknown>): MappedIdentity {
 export function dkMitidProfile(
   config: Partial<OidcProfileConfig> & Pick<OidcProfileConfig, 'issuer' | 'client_id'>,
 ): OidcProfile {
-  return { method: 'dk-mitid', country: 'DK', config: { ...DK_MITID_DEFAULTS, ...config }, map: mapDkMitid };
+  return { method: 'dk-mitid', country: 'DK', config: withDefaults(DK_MITID_DEFAULTS, config), map: mapDkMitid };
 }

@@ -1,7 +1,7 @@
 // Finnish Trust Network (Traficom Recommendation 213/2023 S, the FTN OIDC profile, as described by
 // Idura and Signicat; reference/oidc-eids.md §3): private_key_jwt with kid + jti, signed request
 // objects, ID token and UserInfo signed then encrypted to the RP, static JWK sets.
-import { fullName, str, type MappedIdentity, type OidcProfile, type OidcProfileConfig } from '../profile.js';
+import { fullName, str, withDefaults, type MappedIdentity, type OidcProfile, type OidcProfileConfig } from '../profile.js';
 
 export const FTN_LOA2 = 'http://ftn.ficora.fi/2017/loa2';
 export const FTN_LOA3 = 'http://ftn.ficora.fi/2017/loa3';
@@ -40,5 +40,5 @@ function mapFiFtn(claims: Record<string, unknown>): MappedIdentity {
 export function fiFtnProfile(
   config: Partial<OidcProfileConfig> & Pick<OidcProfileConfig, 'issuer' | 'client_id'>,
 ): OidcProfile {
-  return { method: 'fi-ftn', country: 'FI', config: { ...FI_FTN_DEFAULTS, ...config }, map: mapFiFtn };
+  return { method: 'fi-ftn', country: 'FI', config: withDefaults(FI_FTN_DEFAULTS, config), map: mapFiFtn };
 }

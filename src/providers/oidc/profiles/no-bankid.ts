@@ -2,7 +2,7 @@
 // secret by default (private_key_jwt on request), acr `urn:bankid:bid;LOA=4` (high) and
 // `urn:bankid:bis;LOA=3` (substantial, BankID with biometrics).
 import type { NationalIdType } from '../../../core/types.js';
-import { fullName, str, type MappedIdentity, type OidcProfile, type OidcProfileConfig } from '../profile.js';
+import { fullName, str, withDefaults, type MappedIdentity, type OidcProfile, type OidcProfileConfig } from '../profile.js';
 
 export const NO_BANKID_DEFAULTS: Omit<OidcProfileConfig, 'issuer' | 'client_id'> = {
   client_auth: 'client_secret_basic',
@@ -47,5 +47,5 @@ function mapNoBankid(claims: Record<string, unknown>): MappedIdentity {
 export function noBankidProfile(
   config: Partial<OidcProfileConfig> & Pick<OidcProfileConfig, 'issuer' | 'client_id'>,
 ): OidcProfile {
-  return { method: 'no-bankid', country: 'NO', config: { ...NO_BANKID_DEFAULTS, ...config }, map: mapNoBankid };
+  return { method: 'no-bankid', country: 'NO', config: withDefaults(NO_BANKID_DEFAULTS, config), map: mapNoBankid };
 }

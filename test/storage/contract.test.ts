@@ -1,0 +1,168 @@
+// The storage contract: every domain method behaves the same on SQLite and PostgreSQL.
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newSessionId, randomToken } from '../../src/core/ids.js';
+import type { Session } from '../../src/core/types.js';
+import { keyDigest } from '../../src/storage/customers.js';
+import { openStore, type Store } from '../../src/storage/store.js';
+import { dialects, openDatabase, PG_URL, TEST_SECRET, type TestDatabase } from '../support/databases.js';
+
+const now = new Date('2026-03-01T10:00:00Z');
+
+function makeSession(customerId: string, extra: Partial<Session> = {}): Session {
+  return {
+    id: newSessionId(), customer_id: customerId, status: 'created', method: 'demo', operation: 'authenticate', flow: 'browser',
+    relay_state: 'r', metadata: { order: 42 },
+    options: { target: null, target_error: null, locale: 'sv', sign: null, device: 'auto', min_assurance: null, return_url: null, frame_origin: null, phone: null },
+    personal: { personal_number: '199001012385', end_user_ip: '10.1.2.3', result: null },
+    provider_state: null, launch: null, progress: null, error: null, version: 1,
+    created_at: now, updated_at: now, expires_at: new Date(now.getTime() + 600_000), completed_at: null, result_erased_at: null,
+    retention_hours: 24, page_token: randomToken(), browser_binding: null, ...extra,
+  };
+}
+
+describe.each(await dialects())('storage contract on %s', (dialect) => {
+  let db: TestDatabase;
+  let store: Store;
+  let customerId: string;
+
+  beforeAll(async () => {
+    db = await openDatabase(dialect);
+    store = await openStore(db.url, TEST_SECRET);
+    expect(await store.migrate()).toContain('001-initial');
+    customerId = `cus_${randomToken(8)}`;
+    await store.createCustomer({ id: customerId, name: 'Shop', targets: ['https://shop.example/done'], frame_origins: [], methods: ['demo'], retention_hours: 24, allow_private_webhooks: false, created_at: now, updated_at: now });
+  });
+  afterAll(async () => {
+    await store?.close();
+    await db?.drop();
+  });
+
+  it('migrates idempotently', async () => {
+    expect(await store.migrate()).toEqual([]);
+  });
+
+  it('round-trips a session and keeps personal data sealed in the row', async () => {
+    const s = makeSession(customerId);
+    await store.insertSession(s);
+    const back = await store.getSession(s.id);
+    expect(back).toEqual(s);
+    const row = await store.db.selectFrom('sessions').selectAll().where('id', '=', s.id).executeTakeFirstOrThrow();
+    expect(JSON.stringify(row)).not.toContain('199001012385');
+    expect(JSON.stringify(row)).not.toContain('10.1.2.3');
+    expect(row.personal_sealed).toMatch(/^v1\./);
+  });
+
+  it('refuses a sealed blob moved to another row', async () => {
+    const a = makeSession(customerId);
+    const b = makeSession(customerId, { personal: { personal_number: null, end_user_ip: null, result: null } });
+    await store.insertSession(a);
+    await store.insertSession(b);
+    const row = await store.db.selectFrom('sessions').select('personal_sealed').where('id', '=', a.id).executeTakeFirstOrThrow();
+    await store.db.updateTable('sessions').set({ personal_sealed: row.personal_sealed }).where('id', '=', b.id).execute();
+    await expect(store.getSession(b.id)).rejects.toThrow();
+  });
+
+  it('scopes reads to a customer', async () => {
+    const s = makeSession(customerId);
+    await store.insertSession(s);
+    expect(await store.getSession(s.id, 'cus_other')).toBeNull();
+    expect((await store.getSession(s.id, customerId))?.id).toBe(s.id);
+    expect((await store.getSessionByPageToken(s.page_token))?.id).toBe(s.id);
+  });
+
+  it('updates only from the expected version (optimistic concurrency)', async () => {
+    const s = makeSession(customerId);
+    await store.insertSession(s);
+    const next = { ...s, status: 'pending' as const, version: 2 };
+    expect(await store.updateSession(next, 1, {})).toBe(true);
+    expect(await store.updateSession({ ...next, version: 3 }, 1, {})).toBe(false);
+    expect((await store.getSession(s.id))?.version).toBe(2);
+  });
+
+  it('binds a browser once', async () => {
+    const s = makeSession(customerId);
+    await store.insertSession(s);
+    expect(await store.bindBrowser(s.id, 'aa')).toBe(true);
+    expect(await store.bindBrowser(s.id, 'bb')).toBe(false);
+    expect((await store.getSession(s.id))?.browser_binding).toBe('aa');
+  });
+
+  it('finds sessions by callback key and due checks, with a lease one owner at a time', async () => {
+    const s = makeSession(customerId, { status: 'pending' });
+    await store.insertSession(s, undefined, { callback_key: 'ck-1', next_check_at: new Date(now.getTime() - 1) });
+    expect((await store.getSessionByCallbackKey('ck-1'))?.id).toBe(s.id);
+    const a = await store.claimDueChecks('node-a', now, 30_000, 100);
+    expect(a).toContain(s.id);
+    expect(await store.claimDueChecks('node-b', now, 30_000, 100)).not.toContain(s.id);
+    // after the lease runs out another node takes over
+    expect(await store.claimDueChecks('node-b', new Date(now.getTime() + 30_001), 30_000, 100)).toContain(s.id);
+    await store.releaseLease(s.id, 'node-b');
+    await store.reschedule(s.id, new Date(now.getTime() + 2000));
+    expect(await store.claimDueChecks('node-c', new Date(now.getTime() + 1000), 30_000, 100)).not.toContain(s.id);
+  });
+
+  it('lists expirable and erasable sessions', async () => {
+    const old = makeSession(customerId, { expires_at: new Date(now.getTime() - 1000) });
+    await store.insertSession(old);
+    expect(await store.findExpirable(now, 1000)).toContain(old.id);
+    const done = makeSession(customerId, { status: 'complete', completed_at: new Date(now.getTime() - 25 * 3_600_000) });
+    const fresh = makeSession(customerId, { status: 'complete', completed_at: new Date(now.getTime() - 3_600_000) });
+    await store.insertSession(done);
+    await store.insertSession(fresh);
+    const erasable = await store.findErasable(now, 1000);
+    expect(erasable).toContain(done.id);
+    expect(erasable).not.toContain(fresh.id);
+  });
+
+  it('pages sessions updated since a time, oldest first', async () => {
+    const cid = `cus_${randomToken(8)}`;
+    await store.createCustomer({ id: cid, name: 'P', targets: [], frame_origins: [], methods: ['demo'], retention_hours: 24, allow_private_webhooks: false, created_at: now, updated_at: now });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const s = makeSession(cid, { updated_at: new Date(now.getTime() + i * 1000) });
+      ids.push(s.id);
+      await store.insertSession(s);
+    }
+    const p1 = await store.listUpdatedSince(cid, new Date(now.getTime() + 1000), null, 2);
+    expect(p1.data.map((s) => s.id)).toEqual(ids.slice(1, 3));
+    const cursor = JSON.parse(Buffer.from(p1.next_cursor as string, 'base64url').toString());
+    const p2 = await store.listUpdatedSince(cid, new Date(0), cursor, 10);
+    expect(p2.data.map((s) => s.id)).toEqual(ids.slice(3));
+    expect(p2.next_cursor).toBeNull();
+  });
+
+  it('stores API keys as digests and forgets revoked ones', async () => {
+    await store.addApiKey({ id: `key_${randomToken(6)}`, customer_id: customerId, prefix: 'idbk_test1', digest: keyDigest('secret-key-1'), created_at: now });
+    expect((await store.findCustomerByKeyDigest(keyDigest('secret-key-1')))?.id).toBe(customerId);
+    const row = await store.db.selectFrom('api_keys').selectAll().where('prefix', '=', 'idbk_test1').executeTakeFirstOrThrow();
+    expect(row.digest).not.toContain('secret-key-1');
+    expect(await store.revokeApiKey('idbk_test1', now)).toBe(1);
+    expect(await store.findCustomerByKeyDigest(keyDigest('secret-key-1'))).toBeNull();
+    expect(await store.revokeApiKey('idbk_test1', now)).toBe(0);
+  });
+
+  it('keeps an idempotency answer and rejects a second insert of the same key', async () => {
+    await store.transaction((tx) => store.putIdempotent(tx, customerId, 'k1', { request_hash: 'h', status_code: 201, response: { session_id: 'x' } }, now));
+    expect(await store.getIdempotent(customerId, 'k1')).toEqual({ request_hash: 'h', status_code: 201, response: { session_id: 'x' } });
+    await expect(store.transaction((tx) => store.putIdempotent(tx, customerId, 'k1', { request_hash: 'h2', status_code: 201, response: {} }, now))).rejects.toThrow();
+    expect((await store.getIdempotent(customerId, 'k1'))?.request_hash).toBe('h');
+  });
+
+  it('rolls back a transaction as a whole', async () => {
+    const s = makeSession(customerId);
+    await expect(store.transaction(async (tx) => {
+      await store.insertSession(s, tx);
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    expect(await store.getSession(s.id)).toBeNull();
+  });
+
+  if (dialect === 'postgres') it('uses the schema it was given (no leakage into public)', async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    const r = await c.query("select count(*)::int n from information_schema.tables where table_schema = 'public' and table_name = 'sessions'");
+    await c.end();
+    expect(r.rows[0].n).toBe(0);
+  });
+});
