@@ -123,7 +123,7 @@ describe('BankID provider', () => {
   it('refuses a same-device completion from another IP (session fixation)', async () => {
     const started = await provider.start(ctx({ end_user_ip: '203.0.113.5' }));
     const state = markSameDeviceStart(pendingState(started));
-    const token = (started as { launch: { auto_start_token: string } }).launch.auto_start_token;
+    const token = String((started as { launch?: Record<string, unknown> }).launch?.auto_start_token);
     await h.appPost('/app/autostart', { auto_start_token: token, personal_number: PERSON, action: 'approve', ip_address: '198.51.100.9' });
     expect(await provider.progress!(state, progressCtx())).toMatchObject({ kind: 'failed', code: 'ip_mismatch' });
   });

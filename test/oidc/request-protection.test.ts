@@ -84,3 +84,9 @@ it('an unreachable issuer is a transient retry at start, not a throw', async () 
   const outcome = await provider.start(startContext());
   expect(outcome).toMatchObject({ kind: 'retry' });
 });
+
+it('a callback URL with a query is refused at start (it could not match redirect_uri later)', async () => {
+  h = await harness('no-bankid');
+  const outcome = await h.provider.start({ ...startContext(), callback_url: `${CALLBACK}?x=1` });
+  expect(outcome).toMatchObject({ kind: 'failed', code: 'start_failed' });
+});

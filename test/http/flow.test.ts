@@ -1,0 +1,116 @@
+// The browser workflow over HTTP (API.md §4, §8): binding, demo approve/cancel, final navigation.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FlowClient } from '../support/flow-client.js';
+import { MERCHANT, startBroker, type TestBroker } from '../support/broker.js';
+
+describe('workflow page and demo eID', () => {
+  let b: TestBroker;
+  beforeAll(async () => {
+    b = await startBroker('sqlite');
+  });
+  afterAll(async () => b?.close());
+
+  const create = async (extra: Record<string, unknown> = {}) =>
+    (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo', target: `${MERCHANT}/done`, ...extra } })).body;
+
+  it('serves the page with security headers; fetching it binds nothing', async () => {
+    const s = await create();
+    const res = await fetch(s.redirect_url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/html');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain(`frame-ancestors ${MERCHANT}`);
+    expect(csp).toContain("script-src 'self'");
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-frame-options')).toBeNull();
+    const html = await res.text();
+    expect(html).toContain('Test shop');
+    expect(html).toMatch(/<button[^>]*id="approve"[^>]*>Approve</);
+    expect(html).toMatch(/<button[^>]*id="cancel"[^>]*>Cancel</);
+    expect(html).toMatch(/value="0" checked/);
+    const read = await b.api(`/v1/sessions/${s.id}`);
+    expect(read.body).toMatchObject({ status: 'created', version: 1 });
+    expect((await b.broker.store.getSession(s.id))?.browser_binding).toBeNull();
+  });
+
+  it("says frame-ancestors 'none' for a customer without frame origins", async () => {
+    const other = await b.addCustomer({ frame_origins: [] });
+    const s = (await b.api('/v1/sessions', { method: 'POST', key: other.key, json: { method: 'demo' } })).body;
+    const res = await fetch(s.redirect_url);
+    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+  });
+
+  it('binds to the first browser and refuses a second one', async () => {
+    const s = await create();
+    const first = new FlowClient(s.redirect_url);
+    await first.bind();
+    const second = new FlowClient(s.redirect_url);
+    await expect(second.bind()).rejects.toMatchObject({ response: { status: 409, body: { code: 'session_bound' } } });
+    expect((await second.call('/start', 'POST', {})).status).toBe(403);
+    // the first browser can bind again (a reload) with its secret
+    const again = await first.call('/bind', 'POST', {});
+    expect(again.status).toBe(200);
+  });
+
+  it('completes as the chosen test person and sends the browser to target with id, status, relay_state only', async () => {
+    const s = await create({ relay_state: 'order 7&x', locale: 'sv' });
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    const started = await page.start();
+    expect(started.status).toBe('pending');
+    const done = await page.approve(1);
+    expect(done.status).toBe('complete');
+    const url = new URL(done.finish!.url!);
+    expect(url.origin + url.pathname).toBe(`${MERCHANT}/done`);
+    expect(Object.fromEntries(url.searchParams)).toEqual({ id: s.id, status: 'complete', relay_state: 'order 7&x' });
+    expect(done.finish!.origins).toEqual([MERCHANT]);
+    expect(done.finish!.message).toEqual({ type: 'idbridge.session', id: s.id, status: 'complete', relay_state: 'order 7&x' });
+    const read = await b.api(`/v1/sessions/${s.id}`);
+    expect(read.body).toMatchObject({ status: 'complete', version: 3 });
+    expect(read.body.result.identity).toMatchObject({
+      provider: 'demo', first_name: 'Nils', last_name: 'Berg',
+      national_id: { value: '198507142399', type: 'se_personnummer', country: 'SE' }, date_of_birth: '1985-07-14',
+    });
+    expect(read.body.redirect_url).toBeUndefined();
+  });
+
+  it('ends failed user_cancelled on Cancel, going to target_error without relay_state when none', async () => {
+    const s = await create({ target_error: `${MERCHANT}/error` });
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    await page.start();
+    const r = (await page.call('/action', 'POST', { action: 'cancel' })).body;
+    expect(r.status).toBe('failed');
+    expect(r.error.code).toBe('user_cancelled');
+    expect(r.finish.url).toBe(`${MERCHANT}/error?id=${s.id}&status=failed`);
+  });
+
+  it('has no final URL without a target; the page then shows its own final screen', async () => {
+    const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })).body;
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    await page.start();
+    const done = await page.approve();
+    expect(done.finish!.url).toBeNull();
+  });
+
+  it('answers 404 for an unknown page token and keeps the session unchanged on refused actions', async () => {
+    expect((await fetch(`${b.url}/flow/unknown-token-xxxxxxxx`)).status).toBe(404);
+    const s = await create();
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    await page.start();
+    expect((await page.call('/action', 'POST', { action: 'explode' })).status).toBe(400);
+    expect((await b.api(`/v1/sessions/${s.id}`)).body).toMatchObject({ status: 'pending', version: 2 });
+  });
+
+  it('renders every page language', async () => {
+    const words: Record<string, string> = { en: 'Approve', sv: 'Godkänn', nb: 'Godkjenn', da: 'Godkend', fi: 'Hyväksy' };
+    for (const [locale, word] of Object.entries(words)) {
+      const s = await create({ locale });
+      const html = await (await fetch(s.redirect_url)).text();
+      expect(html).toContain(`lang="${locale}"`);
+      expect(html).toContain(word);
+    }
+  });
+});
