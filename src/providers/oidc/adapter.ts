@@ -16,6 +16,7 @@ export interface OidcProviderOptions {
   keys: BrokerKeys;
   /** Outbound HTTP (discovery, PAR, token, UserInfo, JWKS); defaults to global fetch. */
   fetch?: FetchLike;
+  /** The clock shared with the OP (request-object iat/exp); default the system clock. */
   clock?: Clock;
 }
 
@@ -37,12 +38,16 @@ export function createOidcProvider(options: OidcProviderOptions): Provider {
   async function start(ctx: StartContext): Promise<Outcome> {
     if (ctx.operation !== 'authenticate') return failed('operation_not_supported', 'OIDC methods only authenticate.');
     if (ctx.flow !== 'browser') return failed('flow_not_supported', 'OIDC methods need the browser flow.');
+    // openid-client sends the callback URL minus its query as redirect_uri (RFC 6749 §4.1.3).
+    const callback = new URL(ctx.callback_url);
+    if (callback.search || callback.hash) return failed('start_failed', 'callback_url must not carry a query or fragment.');
     try {
       const auth = await buildAuthorization(await config(), profile.config, keys, {
         redirect_uri: ctx.callback_url,
         min_level: minLevel(profile, ctx),
         locale: ctx.locale,
-        now: ctx.now,
+        // Request-object iat/exp are read by the OP's clock, not the broker's (tests may fake ctx.now).
+        now: clock.now(),
       }, options.fetch);
       return { kind: 'pending', state: { ...auth }, callback_key: callbackKey(auth.state), progress: null };
     } catch (error) {

@@ -8,7 +8,7 @@ import { randomToken } from '../../core/ids.js';
 import type { FetchLike } from './client-config.js';
 import type { BrokerKeys } from './keys.js';
 import type { OidcProfileConfig } from './profile.js';
-import { encryptRequestObject, providerEncryptionKey, signRequestObject } from './request-object.js';
+import { cachedProviderEncryptionKey, encryptRequestObject, signRequestObject } from './request-object.js';
 
 export interface AuthorizeState {
   state: string;
@@ -65,7 +65,7 @@ async function requestObject(
   const jws = await signRequestObject(keys, { issuer: meta.issuer, client_id: config.client_id, params, now });
   if (config.request_object !== 'signed_encrypted') return jws;
   const algs = config.request_object_encryption ?? { alg: 'RSA-OAEP', enc: 'A128CBC-HS256' };
-  return encryptRequestObject(jws, await providerEncryptionKey(meta, algs.alg, fetchImpl), algs);
+  return encryptRequestObject(jws, await cachedProviderEncryptionKey(meta, algs.alg, fetchImpl), algs);
 }
 
 export async function buildAuthorization(

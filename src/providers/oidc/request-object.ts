@@ -30,6 +30,25 @@ export async function signRequestObject(keys: BrokerKeys, input: RequestObjectIn
     .sign(keys.sig.key);
 }
 
+/** OP keys change rarely; refetching per session would put a JWKS call on every start. */
+const KEY_TTL_MS = 10 * 60 * 1000;
+const keyCache = new Map<string, { at: number; key: Promise<{ key: CryptoKey; kid?: string }> }>();
+
+/** providerEncryptionKey() with a short cache per jwks_uri + alg; failures are not cached. */
+export function cachedProviderEncryptionKey(
+  metadata: client.ServerMetadata,
+  alg: string,
+  fetchImpl?: FetchLike,
+): Promise<{ key: CryptoKey; kid?: string }> {
+  const id = `${metadata.jwks_uri} ${alg}`;
+  const hit = keyCache.get(id);
+  if (hit && Date.now() - hit.at < KEY_TTL_MS) return hit.key;
+  const key = providerEncryptionKey(metadata, alg, fetchImpl);
+  keyCache.set(id, { at: Date.now(), key });
+  key.catch(() => keyCache.delete(id));
+  return key;
+}
+
 /** The OP's encryption key: first RSA key for `enc` (or without `use`) from its jwks_uri. */
 export async function providerEncryptionKey(
   metadata: client.ServerMetadata,
