@@ -82,8 +82,11 @@ describe('BankID provider', () => {
 
   it('reports hold as user_sign and the person cancel as user_cancelled', async () => {
     const state = pendingState(await provider.start(ctx({ locale: 'sv' })));
+    expect(provider.view!(state, progressCtx())).toMatchObject({ awaiting_scan: true });
     await scanView(state, 'hold');
-    expect(await provider.progress!(state, { ...progressCtx(), locale: 'sv' })).toMatchObject({
+    const held = await provider.progress!(state, { ...progressCtx(), locale: 'sv' });
+    expect(provider.view!(pendingState(held), progressCtx())).toMatchObject({ awaiting_scan: false });
+    expect(held).toMatchObject({
       kind: 'pending', progress: { code: 'user_sign', message: 'Skriv in din säkerhetskod i BankID-appen och välj Identifiera eller Skriv under.' },
     });
     const orderRef = String(state.order_ref);

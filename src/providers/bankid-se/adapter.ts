@@ -6,7 +6,7 @@ import type { BankIdClient } from './client.js';
 import { BankIdApiError, isRetriable } from './errors.js';
 import { failureFor } from './messages.js';
 import { authOrSignRequest, launchUrl, phoneRequest } from './order-requests.js';
-import { readState, type BankIdOrderState } from './order-state.js';
+import { newState, readState, type BankIdOrderState } from './order-state.js';
 import { collectOutcome } from './collect-outcome.js';
 import { RetryBackoff } from './retry-backoff.js';
 import { qrDataAt } from './qr.js';
@@ -96,7 +96,16 @@ export function createBankIdProvider(options: BankIdProviderOptions): Provider {
       const qr = state.qr_start_token && state.qr_start_secret
         ? qrDataAt({ qrStartToken: state.qr_start_token, qrStartSecret: state.qr_start_secret }, started, ctx.now)
         : null;
-      return { qr_data: qr, auto_start_token: state.auto_start_token, order_started_at: state.order_started_at };
+      // The QR code is only for the scan step (reference §1.7): once the app has the order, stop.
+      const awaitingScan = qr !== null && [null, 'outstandingTransaction', 'noClient'].includes(state.last_hint);
+      const elapsed = ctx.now.getTime() - started.getTime();
+      return {
+        qr_data: qr,
+        auto_start_token: state.auto_start_token,
+        order_started_at: state.order_started_at,
+        awaiting_scan: awaitingScan,
+        refresh_after_ms: 1000 - (((elapsed % 1000) + 1000) % 1000),
+      };
     },
     async cancel(raw: ProviderState) {
       const state = readState(raw);
@@ -109,22 +118,6 @@ export function createBankIdProvider(options: BankIdProviderOptions): Provider {
         throw error;
       }
     },
-  };
-}
-
-function newState(ctx: StartContext, orderRef: string, now: Date, order: { qrStartToken: string; qrStartSecret: string; autoStartToken: string } | null): BankIdOrderState {
-  return {
-    order_ref: orderRef,
-    qr_start_token: order?.qrStartToken ?? null,
-    qr_start_secret: order?.qrStartSecret ?? null,
-    auto_start_token: order?.autoStartToken ?? null,
-    order_started_at: now.toISOString(),
-    start_ip: ctx.end_user_ip,
-    operation: ctx.operation,
-    phone: Boolean(ctx.options.phone),
-    same_device: ctx.options.device === 'same_device',
-    signed_text: ctx.operation === 'sign' ? (ctx.options.sign?.text ?? null) : null,
-    last_hint: null,
   };
 }
 

@@ -1,5 +1,5 @@
 // What the adapter keeps between calls (ProviderState, stored encrypted by the broker).
-import type { ProviderState } from '../contract.js';
+import type { ProviderState, StartContext } from '../contract.js';
 
 export interface BankIdOrderState {
   order_ref: string;
@@ -29,4 +29,21 @@ export function readState(state: ProviderState): BankIdOrderState {
  */
 export function markSameDeviceStart(state: ProviderState): ProviderState {
   return { ...readState(state), same_device: true } as unknown as ProviderState;
+}
+
+/** State of a freshly started order; `order` is null for phone orders (no QR, no autostart). */
+export function newState(ctx: StartContext, orderRef: string, now: Date, order: { qrStartToken: string; qrStartSecret: string; autoStartToken: string } | null): BankIdOrderState {
+  return {
+    order_ref: orderRef,
+    qr_start_token: order?.qrStartToken ?? null,
+    qr_start_secret: order?.qrStartSecret ?? null,
+    auto_start_token: order?.autoStartToken ?? null,
+    order_started_at: now.toISOString(),
+    start_ip: ctx.end_user_ip,
+    operation: ctx.operation,
+    phone: Boolean(ctx.options.phone),
+    same_device: ctx.options.device === 'same_device',
+    signed_text: ctx.operation === 'sign' ? (ctx.options.sign?.text ?? null) : null,
+    last_hint: null,
+  };
 }
