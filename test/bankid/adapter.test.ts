@@ -6,7 +6,7 @@ import { createBankIdProvider } from '../../src/providers/bankid-se/adapter.js';
 import { markSameDeviceStart } from '../../src/providers/bankid-se/order-state.js';
 import { parseQrData } from '../../src/providers/bankid-se/qr.js';
 import { verifySimulatorSignature } from '../../src/providers/bankid-se/simulator/index.js';
-import { PERSON, startHarness, type Harness } from './helpers.js';
+import { OTHER_PERSON, PERSON, startHarness, type Harness } from './helpers.js';
 
 let h: Harness;
 let provider: ReturnType<typeof createBankIdProvider>;
@@ -138,6 +138,15 @@ describe('BankID provider', () => {
     expect(provider.view!(state, progressCtx())).toMatchObject({ qr_data: null, auto_start_token: null });
     await h.appPost(`/app/orders/${String(state.order_ref)}`, { personal_number: PERSON, action: 'approve' });
     expect(await provider.progress!(state, progressCtx())).toMatchObject({ kind: 'complete' });
+  });
+
+  it('runs phone signing initiated by the user; the call initiator reaches BankID', async () => {
+    const sign = { text: 'Jag bekräftar samtalet', format: 'plaintext' as const };
+    const state = pendingState(await provider.start(ctx({ flow: 'headless', operation: 'sign', personal_number: OTHER_PERSON, options: options({ phone: { call_initiator: 'user' }, sign }) })));
+    expect(h.sim.orders.get(String(state.order_ref))).toMatchObject({ callInitiator: 'user', kind: 'sign', requiredPersonalNumber: OTHER_PERSON });
+    await h.appPost(`/app/orders/${String(state.order_ref)}`, { personal_number: OTHER_PERSON, action: 'approve' });
+    const done = await provider.progress!(state, progressCtx());
+    expect(done).toMatchObject({ kind: 'complete', signature: { signed_text: sign.text } });
   });
 
   it('cancels an order, and ignores the cancel of a finished one', async () => {

@@ -13,6 +13,13 @@ export async function brokerKeys(): Promise<BrokerKeys> {
   return loadBrokerKeys(await generateBrokerKeys({ modulus_length: 2048 }));
 }
 
+/** RSA generation dominates test time; one key set per test file is enough unless a test needs two. */
+let shared: Promise<BrokerKeys> | undefined;
+export function sharedBrokerKeys(): Promise<BrokerKeys> {
+  shared ??= brokerKeys();
+  return shared;
+}
+
 export interface Harness {
   idp: TestIdp;
   keys: BrokerKeys;
@@ -23,7 +30,7 @@ export async function harness(
   method: OidcMethod,
   opts: { config?: Partial<OidcProfileConfig>; client?: Partial<TestIdpClient>; keys?: BrokerKeys; registeredKeys?: BrokerKeys } = {},
 ): Promise<Harness> {
-  const keys = opts.keys ?? (await brokerKeys());
+  const keys = opts.keys ?? (await sharedBrokerKeys());
   const secret = method === 'fi-ftn' ? undefined : 'test-secret-0123456789abcdef';
   const idp = await startTestIdp({
     profile: method,
