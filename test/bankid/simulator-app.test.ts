@@ -76,9 +76,11 @@ describe('order state machine', () => {
   });
 
   it('autostarts with the token and records the device address the app reports', async () => {
-    const order = await start();
+    const order = await h.client.auth({ endUserIp: '127.0.0.1', returnUrl: 'https://merchant.example/back#nonce=1' });
     const res = await h.appPost('/app/autostart', { auto_start_token: order.autoStartToken, personal_number: PERSON, action: 'approve', ip_address: '198.51.100.7' });
-    expect(res.status).toBe(200);
+    expect(res).toMatchObject({ status: 200, body: { status: 'complete', return_url: 'https://merchant.example/back#nonce=1' } });
+    const page = await h.rawRequest(`/app?autostarttoken=${order.autoStartToken}`, { method: 'GET' });
+    expect(String(page.body)).toContain('Started from this device');
     expect(await h.client.collect(order.orderRef)).toMatchObject({ status: 'complete', completionData: { device: { ipAddress: '198.51.100.7' } } });
   });
 

@@ -1,0 +1,97 @@
+// Rate limits, open-wait limits, operator endpoints, and the demo method's absence in production.
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { FlowClient } from '../support/flow-client.js';
+import { MERCHANT, startBroker, type TestBroker } from '../support/broker.js';
+
+describe('limits and operator endpoints', () => {
+  let b: TestBroker;
+  beforeAll(async () => {
+    b = await startBroker('sqlite', { env: { IDBRIDGE_RATE_LIMIT_CREATE: '3', IDBRIDGE_MAX_WAITS: '1', IDBRIDGE_RATE_LIMIT_PAGES: '20' } });
+  });
+  afterAll(async () => b?.close());
+
+  it('limits session creation per customer with 429 rate_limited and Retry-After', async () => {
+    const other = await b.addCustomer();
+    const answers = await Promise.all(Array.from({ length: 5 }, () => b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })));
+    const limited = answers.filter((a) => a.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(2);
+    expect(limited[0].body.code).toBe('rate_limited');
+    expect(Number(limited[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    // another customer has its own budget
+    expect((await b.api('/v1/sessions', { method: 'POST', key: other.key, json: { method: 'demo' } })).status).toBe(201);
+  });
+
+  it('limits open waits per customer', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })).body;
+    const first = b.api(`/v1/sessions/${s.id}?wait=2&version=1`);
+    await new Promise((r) => setTimeout(r, 200));
+    const second = await b.api(`/v1/sessions/${s.id}/events`);
+    expect(second.status).toBe(429);
+    expect(second.body.code).toBe('rate_limited');
+    expect((await first).status).toBe(200);
+  });
+
+  it('limits workflow-page requests per client IP', async () => {
+    await new Promise((r) => setTimeout(r, 1100));
+    const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })).body;
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push((await fetch(s.redirect_url)).status);
+    expect(statuses.slice(0, 10).every((x) => x === 200)).toBe(true);
+    expect(statuses).toContain(429);
+  });
+
+  it('serves healthz, readyz, metrics, the OpenAPI document and the docs pages', async () => {
+    expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${b.url}/readyz`)).status).toBe(200);
+    const metrics = await (await fetch(`${b.url}/metrics`)).text();
+    expect(metrics).toContain('idbridge_sessions_created_total{method="demo"}');
+    expect(metrics).toContain('idbridge_http_request_duration_seconds');
+    const doc = await (await fetch(`${b.url}/openapi.json`)).json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/sessions', '/v1/sessions/{id}', '/v1/sessions/{id}/cancel', '/v1/sessions/{id}/events']));
+    expect(doc.paths['/v1/sessions'].post.requestBody.content['application/json'].schema.properties.method).toBeTruthy();
+    const docs = await (await fetch(`${b.url}/docs`)).text();
+    expect(docs).toContain('/v1/sessions');
+    expect(await (await fetch(`${b.url}/docs/errors`)).text()).toContain('id="idempotency_conflict"');
+  });
+});
+
+describe('logging', () => {
+  let b: TestBroker;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+    b = await startBroker('sqlite', { logger: createLogger('debug', sink) });
+  });
+  afterAll(async () => b?.close());
+
+  it('never logs personal data, API keys or page tokens', async () => {
+    const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo', target: `${MERCHANT}/done`, personal_number: '199001012385' } })).body;
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    await page.start();
+    expect((await page.approve(0)).status).toBe('complete');
+    expect((await b.api(`/v1/sessions/${s.id}`)).body.result.identity.last_name).toBe('Lindqvist');
+    const all = lines.join('');
+    expect(all.length).toBeGreaterThan(100);
+    for (const secret of ['199001012385', 'Astrid', 'Lindqvist', b.key, new URL(s.redirect_url).pathname.split('/')[2]]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+});
+
+describe('the demo method under serve', () => {
+  it('is absent unless IDBRIDGE_ENABLE_DEMO=1', async () => {
+    const b = await startBroker('sqlite', { env: { IDBRIDGE_ENABLE_DEMO: '0' } });
+    try {
+      const r = await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } });
+      expect(r.status).toBe(400);
+      expect(r.body.code).toBe('method_not_enabled');
+    } finally {
+      await b.close();
+    }
+  });
+});
