@@ -17,6 +17,11 @@ button{margin-right:.5rem;padding:.4rem .9rem}
 <p>Test person (any 12-digit personal number with a valid check digit):
 <input id="pnr" value="${DEFAULT_TEST_PERSON}" size="14" autocomplete="off"></p>
 <p id="msg" role="status"></p>
+<section id="autostart" hidden>
+<h2>Started from this device</h2>
+<p id="autostart-text"></p>
+<button id="approve-autostart">Approve</button><button id="cancel-autostart">Cancel</button>
+</section>
 <h2>Pending orders</h2>
 <ul id="orders"></ul>
 <script>
@@ -47,6 +52,26 @@ async function load() {
     return li;
   }));
   if (data.length === 0) { const li = document.createElement('li'); li.textContent = 'No pending orders.'; list.append(li); }
+}
+// bankid:///?autostarttoken=… opens the real app; in simulated mode the broker's page opens
+// /app?autostarttoken=… instead, and the app returns the person to the order's returnUrl.
+const query = new URLSearchParams(location.search);
+const token = query.get('autostarttoken');
+async function autostart(action) {
+  const r = await fetch('/app/autostart', {
+    method: 'POST', headers: {'content-type': 'application/json'},
+    body: JSON.stringify({auto_start_token: token, personal_number: document.getElementById('pnr').value.trim(), action})});
+  const body = await r.json();
+  msg.textContent = r.ok ? 'Order ' + body.status : body.message;
+  const back = r.ok ? (body.return_url || query.get('redirect')) : null;
+  if (back && back !== 'null' && /^https?:/.test(back)) location.assign(back);
+  load();
+}
+if (token) {
+  document.getElementById('autostart').hidden = false;
+  document.getElementById('autostart-text').textContent = 'Identify or sign with the test person above.';
+  document.getElementById('approve-autostart').onclick = () => autostart('approve');
+  document.getElementById('cancel-autostart').onclick = () => autostart('cancel');
 }
 load(); setInterval(load, 2000);
 </script>

@@ -29,6 +29,7 @@ export function orderView(order: SimOrder) {
     visible_text: order.userVisibleData ? Buffer.from(order.userVisibleData, 'base64').toString('utf8') : null,
     requires_personal_number: order.requiredPersonalNumber !== null,
     person: order.person,
+    return_url: order.returnUrl,
   };
 }
 

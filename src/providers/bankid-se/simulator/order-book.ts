@@ -16,6 +16,7 @@ export interface NewOrder {
   userNonVisibleData?: string;
   userVisibleDataFormat?: string;
   returnRisk: boolean;
+  returnUrl: string | null;
   rpName: string;
 }
 

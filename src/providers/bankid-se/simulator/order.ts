@@ -17,6 +17,8 @@ export interface SimOrder {
   userNonVisibleData?: string;
   userVisibleDataFormat?: string;
   returnRisk: boolean;
+  /** Where the app sends the person when an autostarted order ends (reference §1.3). */
+  returnUrl: string | null;
   rpName: string;
   status: 'pending' | 'complete' | 'failed';
   hintCode: string;

@@ -45,7 +45,7 @@ function authOrder(body: Body, kind: 'auth' | 'sign', rpName: string): NewOrder 
 
 function phoneOrder(body: Body, kind: 'auth' | 'sign', rpName: string): NewOrder {
   const { callInitiator, ...checked } = checkPhone(body, kind);
-  return { kind, callInitiator, endUserIp: null, returnRisk: false, rpName, ...checked };
+  return { kind, callInitiator, endUserIp: null, returnRisk: false, returnUrl: null, rpName, ...checked };
 }
 
 function orderAnswer(order: SimOrder) {

@@ -75,6 +75,7 @@ export function checkAuthOrSign(body: Body, kind: 'auth' | 'sign') {
     requirement,
     personalNumber: requirement.personalNumber ?? null,
     returnRisk: body.returnRisk === true,
+    returnUrl: typeof body.returnUrl === 'string' ? body.returnUrl : null,
     ...texts,
   };
 }
