@@ -68,9 +68,64 @@ export interface MetaTable {
   seq: Generated<number>;
 }
 
+// Webhooks (migration 002, API.md §5).
+export interface WebhookEndpointsTable {
+  id: string;
+  customer_id: string;
+  url: string;
+  events: string | null;
+  secrets_sealed: string;
+  status: string;
+  disabled_reason: string | null;
+  disabled_at: number | null;
+  failing_since: number | null;
+  created_at: number;
+  updated_at: number;
+  deleted_at: number | null;
+}
+
+export interface WebhookEventsTable {
+  id: string;
+  customer_id: string;
+  session_id: string | null;
+  type: string;
+  body: string;
+  created_at: number;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  event_id: string;
+  endpoint_id: string;
+  customer_id: string;
+  status: string;
+  attempts: number;
+  next_attempt_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_status: number | null;
+  created_at: number;
+  delivered_at: number | null;
+}
+
+export interface WebhookAttemptsTable {
+  id: string;
+  delivery_id: string;
+  number: number;
+  started_at: number;
+  status: number | null;
+  duration_ms: number;
+  error: string | null;
+  response_excerpt: string | null;
+}
+
 export interface Database {
   customers: CustomersTable;
   api_keys: ApiKeysTable;
   sessions: SessionsTable;
   idempotency_keys: IdempotencyTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_attempts: WebhookAttemptsTable;
 }

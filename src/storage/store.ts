@@ -6,6 +6,7 @@ import { customerQueries } from './customers.js';
 import { idempotencyQueries } from './idempotency.js';
 import { createSealer, type Sealer } from './sealing.js';
 import { sessionQueries } from './sessions.js';
+import { webhookQueries } from './webhooks.js';
 
 export type Store = ReturnType<typeof buildStore>;
 
@@ -17,6 +18,7 @@ function buildStore(conn: Connection, sealer: Sealer) {
     ...customerQueries(db),
     ...sessionQueries(db, sealer, conn.dialect),
     ...idempotencyQueries(db),
+    ...webhookQueries(db, sealer, conn.dialect),
     transaction: <T>(fn: (tx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
     migrate: () => migrate(db),
     async ping(): Promise<void> {

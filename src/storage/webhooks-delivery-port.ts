@@ -1,0 +1,107 @@
+// The SQL DeliveryPort (src/webhooks/delivery-port.ts documents each rule; the in-memory port in
+// test/webhooks/support is the reference). Leases make every node attempt a delivery alone; a dead
+// node's lease runs out and another node takes the row over (DESIGN.md "Scale").
+import type { Kysely } from 'kysely';
+import { randomToken } from '../core/ids.js';
+import type { AttemptRecord, DeliveryOutcome, DeliveryPort, DueDelivery, QueueStats } from '../webhooks/delivery-port.js';
+import { activeSecrets } from '../webhooks/secret-rotation.js';
+import type { Database } from './schema.js';
+import type { Sealer } from './sealing.js';
+import type { Tx } from './sessions.js';
+import { openSecrets } from './webhooks-endpoints.js';
+
+type Dialect = 'sqlite' | 'postgres';
+
+async function leaseDue(tx: Tx, dialect: Dialect, owner: string, t: number, limit: number, leaseMs: number): Promise<string[]> {
+  let q = tx.selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+    .select('d.id')
+    .where('d.status', '=', 'pending')
+    .where('d.next_attempt_at', '<=', t)
+    .where((eb) => eb.or([eb('d.lease_until', 'is', null), eb('d.lease_until', '<=', t)]))
+    .where('e.status', '=', 'enabled')
+    .orderBy('d.next_attempt_at')
+    .limit(limit);
+  // Lock only the delivery rows: two nodes skip each other's rows, never a whole endpoint.
+  if (dialect === 'postgres') q = q.forUpdate(['d']).skipLocked();
+  const ids = (await q.execute()).map((r) => r.id);
+  if (ids.length) {
+    await tx.updateTable('webhook_deliveries').set({ lease_owner: owner, lease_until: t + leaseMs }).where('id', 'in', ids).execute();
+  }
+  return ids;
+}
+
+async function loadDue(tx: Tx, sealer: Sealer, ids: string[], now: Date): Promise<DueDelivery[]> {
+  if (!ids.length) return [];
+  const rows = await tx.selectFrom('webhook_deliveries as d')
+    .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
+    .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+    .innerJoin('customers as c', 'c.id', 'e.customer_id')
+    .select(['d.id', 'd.event_id', 'd.endpoint_id', 'd.attempts', 'd.created_at', 'd.next_attempt_at', 'ev.body', 'e.url', 'e.secrets_sealed', 'e.failing_since', 'c.allow_private_webhooks'])
+    .where('d.id', 'in', ids)
+    .orderBy('d.next_attempt_at')
+    .execute();
+  return rows.map((r) => ({
+    delivery_id: r.id,
+    event_id: r.event_id,
+    endpoint_id: r.endpoint_id,
+    url: r.url,
+    secrets: activeSecrets(openSecrets(sealer, r.endpoint_id, r.secrets_sealed), now),
+    allow_private: Boolean(r.allow_private_webhooks),
+    body: r.body,
+    attempts: Number(r.attempts),
+    created_at: new Date(Number(r.created_at)),
+    endpoint_failing_since: r.failing_since === null ? null : new Date(Number(r.failing_since)),
+  }));
+}
+
+function outcomeColumns(outcome: DeliveryOutcome, now: number) {
+  if (outcome.kind === 'delivered') return { status: 'delivered', delivered_at: now };
+  if (outcome.kind === 'retry') return { next_attempt_at: outcome.next_attempt_at.getTime() };
+  return { status: 'abandoned' };
+}
+
+export function createSqlDeliveryPort(db: Kysely<Database>, sealer: Sealer, dialect: Dialect): DeliveryPort {
+  return {
+    async claimDue(owner, now, limit, leaseMs) {
+      return db.transaction().execute(async (tx) => loadDue(tx, sealer, await leaseDue(tx, dialect, owner, now.getTime(), limit, leaseMs), now));
+    },
+
+    async recordAttempt(owner: string, deliveryId: string, attempt: AttemptRecord, outcome: DeliveryOutcome) {
+      const started = attempt.started_at.getTime();
+      await db.transaction().execute(async (tx) => {
+        await tx.insertInto('webhook_attempts').values({
+          id: `wha_${randomToken(12)}`, delivery_id: deliveryId, number: attempt.number, started_at: started,
+          status: attempt.status, duration_ms: Math.round(attempt.duration_ms), error: attempt.error, response_excerpt: attempt.response_excerpt,
+        }).execute();
+        const endpoint = tx.selectFrom('webhook_deliveries').select('endpoint_id').where('id', '=', deliveryId);
+        await tx.updateTable('webhook_endpoints')
+          .set((eb) => ({ failing_since: outcome.kind === 'delivered' ? null : eb.fn.coalesce('failing_since', eb.val(started)) }))
+          .where('id', '=', endpoint)
+          .execute();
+        // Only the lease holder decides; a late node whose lease was taken over just logs its attempt.
+        await tx.updateTable('webhook_deliveries')
+          .set({ attempts: attempt.number, last_status: attempt.status, lease_owner: null, lease_until: null, ...outcomeColumns(outcome, started + Math.round(attempt.duration_ms)) })
+          .where('id', '=', deliveryId)
+          .where('lease_owner', '=', owner)
+          .where('status', '!=', 'delivered')
+          .execute();
+      });
+    },
+
+    async disableEndpoint(endpointId, reason, now) {
+      await db.updateTable('webhook_endpoints')
+        .set({ status: 'disabled', disabled_reason: reason, disabled_at: now.getTime(), updated_at: now.getTime() })
+        .where('id', '=', endpointId).where('status', '=', 'enabled').execute();
+    },
+
+    async queueStats(): Promise<QueueStats> {
+      const row = await db.selectFrom('webhook_deliveries')
+        .select((eb) => [eb.fn.countAll<number>().as('depth'), eb.fn.min('created_at').as('oldest')])
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      const oldest = row?.oldest ?? null;
+      return { depth: Number(row?.depth ?? 0), oldest_pending_created_at: oldest === null ? null : new Date(Number(oldest)) };
+    },
+  };
+}
