@@ -1,9 +1,10 @@
 // The only place that wires config -> storage -> providers -> sessions -> http (DESIGN.md).
+import { hostname } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Config } from './config/load.js';
-import { systemClock, type Clock } from './core/ids.js';
-import type { MethodId } from './core/types.js';
+import { randomToken, systemClock, type Clock } from './core/ids.js';
+import { isFinal, type MethodId, type Session } from './core/types.js';
 import { buildApp } from './http/app.js';
 import { createAuthenticator } from './http/auth.js';
 import type { HttpDeps } from './http/deps.js';
@@ -16,6 +17,7 @@ import { SessionDriver } from './sessions/driver.js';
 import { SessionService } from './sessions/service.js';
 import { Worker } from './sessions/worker.js';
 import { openStore, type Store } from './storage/store.js';
+import { createDispatcher, type Resolver, type WebhookDispatcher } from './webhooks/index.js';
 
 export interface Broker {
   app: FastifyInstance;
@@ -23,6 +25,7 @@ export interface Broker {
   svc: SessionService;
   driver: SessionDriver;
   worker: Worker;
+  dispatcher: WebhookDispatcher;
   feed: ChangeFeed;
   log: Logger;
   url: string;
@@ -37,6 +40,8 @@ export interface ComposeOptions {
   runWorker?: boolean;
   listen?: boolean;
   store?: Store;
+  /** The webhook SSRF guard's DNS resolver (tests inject one so that no real name is resolved). */
+  webhookResolver?: Resolver;
 }
 
 export async function composeBroker(config: Config, opts: ComposeOptions = {}): Promise<Broker> {
@@ -50,7 +55,20 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
   for (const p of opts.providers ?? []) providers.set(p.method, p);
   const feed = new ChangeFeed();
   const metrics = new Metrics();
-  const svc = new SessionService({ store, providers, clock, feed, log, onTransition: (a, b) => metrics.transition(a, b) });
+  // Webhooks (API.md §5): the outbox rows are written in the session change's transaction; the
+  // dispatcher is woken after the commit and otherwise polls, so a crash loses nothing.
+  const dispatcher = createDispatcher({
+    port: store.webhookDeliveryPort, clock, owner: `${hostname()}:${process.pid}:${randomToken(6)}`, resolve: opts.webhookResolver,
+    leaseMs: config.webhookLeaseMs, timeoutMs: config.webhookTimeoutMs, metrics: metrics.registry, logger: log.child({ component: 'webhooks' }),
+  });
+  const outbox = async (tx: Parameters<typeof store.writeSessionEvent>[0], s: Parameters<typeof store.writeSessionEvent>[1]) => {
+    await store.writeSessionEvent(tx, s, clock.now());
+  };
+  const onTransition = (a: Session, b: Session) => {
+    metrics.transition(a, b);
+    if (isFinal(b.status) && !isFinal(a.status)) dispatcher.wake();
+  };
+  const svc = new SessionService({ store, providers, clock, feed, log, outbox, onTransition });
   const driver = new SessionDriver(svc);
   const worker = new Worker(svc, driver);
   const deps: HttpDeps = {
@@ -69,8 +87,10 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       ? { max: config.rateLimitCreate, timeWindow: 1000, keyGenerator: (req) => `create:${req.customer?.id ?? req.ip}`, hook: 'preHandler' }
       : false,
   };
+  deps.webhooks = { resolve: opts.webhookResolver, wake: () => dispatcher.wake() };
   const app = await buildApp(deps, { logger: log.child({ component: 'http' }) });
   if (opts.runWorker !== false) worker.start();
+  if (opts.runWorker !== false) dispatcher.start();
   let url = config.publicUrl;
   if (opts.listen !== false) {
     const address = await app.listen({ port: config.port, host: config.host });
@@ -81,9 +101,10 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
     }
   }
   return {
-    app, store, svc, driver, worker, feed, log, url,
+    app, store, svc, driver, worker, dispatcher, feed, log, url,
     async close() {
       await worker.stop();
+      await dispatcher.stop();
       await app.close();
       if (!opts.store) await store.close();
     },

@@ -4,6 +4,8 @@ import { loadConfig } from '../config/load.js';
 import { systemClock } from '../core/ids.js';
 import { addCustomer, AdminError, checkMethods, checkUrlList, customerJson, issueApiKey } from '../customers.js';
 import { openStore, type Store } from '../storage/store.js';
+import { checkWebhookUrl } from '../webhooks/ssrf-guard.js';
+import { registerEndpoint } from '../webhooks/register-endpoint.js';
 import { adminSecret } from './secret.js';
 
 async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
@@ -20,6 +22,18 @@ async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
 const out = (v: unknown): void => {
   process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
 };
+
+async function checkWebhookUrlOrFail(url: string, allowPrivate: boolean): Promise<void> {
+  const checked = await checkWebhookUrl(url, { allowPrivate });
+  if (!checked.ok) throw new AdminError(`--webhook-url ${url}: webhook_url_not_allowed: ${checked.reason}`);
+}
+
+/** Every session event goes to the endpoint; the secret is printed once, like the API key. */
+async function addWebhookEndpoint(store: Store, customerId: string, url: string, allowPrivate: boolean) {
+  const r = await registerEndpoint(store, { customer_id: customerId, allow_private: allowPrivate, url, events: null }, { now: systemClock.now() });
+  if (!r.ok) throw new AdminError(`--webhook-url ${url}: webhook_url_not_allowed: ${r.reason}`);
+  return { id: r.endpoint.id, url: r.endpoint.url, secret: r.secret };
+}
 
 export async function customersCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
@@ -43,18 +57,23 @@ export async function customersCommand(argv: string[]): Promise<void> {
   }
   if (sub === 'add') {
     if (!values.name) throw new AdminError('--name is required');
-    if (values['webhook-url']) throw new AdminError('--webhook-url: webhooks are not available in this build yet');
-    const r = await withStore((store) =>
-      addCustomer(store, {
+    const allowPrivate = values['allow-private-webhooks'] ?? false;
+    const webhookUrl = values['webhook-url'];
+    // Refuse a bad webhook URL before anything is written (API.md §5 rules, as at the API).
+    if (webhookUrl) await checkWebhookUrlOrFail(webhookUrl, allowPrivate);
+    const r = await withStore(async (store) => {
+      const added = await addCustomer(store, {
         name: values.name as string,
         targets: values.target,
         frame_origins: values['frame-origin'],
         methods: values.method ? checkMethods(values.method) : undefined,
         retention_hours: retention,
-        allow_private_webhooks: values['allow-private-webhooks'] ?? false,
-      }, systemClock.now()),
-    );
-    return out({ id: r.customer.id, api_key: r.api_key, key_prefix: r.prefix, webhook_endpoint: null });
+        allow_private_webhooks: allowPrivate,
+      }, systemClock.now());
+      const webhook = webhookUrl ? await addWebhookEndpoint(store, added.customer.id, webhookUrl, allowPrivate) : null;
+      return { ...added, webhook };
+    });
+    return out({ id: r.customer.id, api_key: r.api_key, key_prefix: r.prefix, webhook_endpoint: r.webhook });
   }
   if (sub === 'list') return out(await withStore(async (store) => (await store.listCustomers()).map(customerJson)));
   if (sub === 'update') {

@@ -14,6 +14,8 @@ export interface Config {
   enableDemo: boolean;
   trustProxy: string[];
   logLevel: string;
+  webhookTimeoutMs: number;
+  webhookLeaseMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -30,6 +32,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!parsed.success) problems.push(`${setting.key}: ${parsed.error.issues[0]?.message}`);
     else raw[setting.key] = parsed.data;
   }
+  // A lease shorter than an attempt would let a second node send while the first still waits.
+  if ((raw.IDBRIDGE_WEBHOOK_LEASE_MS as number) <= (raw.IDBRIDGE_WEBHOOK_TIMEOUT_MS as number)) problems.push('IDBRIDGE_WEBHOOK_LEASE_MS: must exceed IDBRIDGE_WEBHOOK_TIMEOUT_MS');
   if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   const port = raw.IDBRIDGE_PORT as number;
   return {
@@ -45,6 +49,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     enableDemo: raw.IDBRIDGE_ENABLE_DEMO as boolean,
     trustProxy: String(raw.IDBRIDGE_TRUST_PROXY ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     logLevel: raw.IDBRIDGE_LOG_LEVEL as string,
+    webhookTimeoutMs: raw.IDBRIDGE_WEBHOOK_TIMEOUT_MS as number,
+    webhookLeaseMs: raw.IDBRIDGE_WEBHOOK_LEASE_MS as number,
   };
 }
 

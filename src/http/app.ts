@@ -11,6 +11,7 @@ import { registerErrorHandling } from './errors.js';
 import { flowRoutes } from './flow-routes.js';
 import { merchantApi } from './merchant-api.js';
 import { opsRoutes } from './ops.js';
+import { webhookRoutes } from './webhook-routes.js';
 
 export interface AppOptions {
   /** A pino logger (redacting); none = silent. */
@@ -55,6 +56,7 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
     deps.metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
   await app.register(async (scope) => merchantApi(scope, deps));
+  await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (scope) => flowRoutes(scope, deps));
   await app.register(async (scope) => opsRoutes(scope, deps));
   for (const plugin of opts.extraPlugins ?? []) await app.register(async (scope) => plugin(scope, deps));
