@@ -64,7 +64,6 @@ export function renderFlowPage(s: Session, customerName: string): string {
   <p class="customer">${esc(t(L, 'for_customer', { name: customerName }))} · ${esc(PROVIDER_NAMES[s.method] ?? s.method)}</p>
   <p id="status" role="status" aria-live="polite">${esc(t(L, 'loading'))}</p>
   ${step}
-  <section id="final" class="step" hidden><p id="final-text"></p><a id="final-continue" class="button primary" hidden>${esc(t(L, 'continue'))}</a></section>
   <noscript><p>${esc(t(L, 'noscript'))}</p></noscript>
 </main>
 <script src="/assets/flow.js" defer></script>

@@ -55,8 +55,7 @@
     var text = st.status === 'complete' ? fmt('done_complete')
       : st.status === 'failed' ? fmt('done_failed', { message: st.error ? st.error.message : '' })
       : st.status === 'cancelled' ? fmt('done_cancelled') : fmt('done_expired');
-    $('final-text').textContent = text;
-    $('final').hidden = false;
+    // One announcement: the live status line carries the final text.
     say(text);
   }
 
@@ -74,7 +73,7 @@
     $('step-demo').hidden = false;
     $('approve').disabled = false;
     $('cancel').disabled = false;
-    say(fmt('demo_intro'));
+    say('');
   }
 
   function showRedirect(url) {
