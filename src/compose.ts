@@ -16,6 +16,7 @@ import { ChangeFeed } from './sessions/change-feed.js';
 import { SessionDriver } from './sessions/driver.js';
 import { SessionService } from './sessions/service.js';
 import { Worker } from './sessions/worker.js';
+import { bridgeNotifications } from './storage/pg-notify.js';
 import { openStore, type Store } from './storage/store.js';
 import { createDispatcher, type Resolver, type WebhookDispatcher } from './webhooks/index.js';
 
@@ -54,6 +55,8 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
   if (config.enableDemo) providers.set('demo', createDemoProvider());
   for (const p of opts.providers ?? []) providers.set(p.method, p);
   const feed = new ChangeFeed();
+  // On PostgreSQL, changes made by other nodes wake this node's waiters (LISTEN/NOTIFY).
+  const bridge = store.dialect === 'postgres' ? await bridgeNotifications(config.databaseUrl, feed, log) : null;
   const metrics = new Metrics();
   // Webhooks (API.md §5): the outbox rows are written in the session change's transaction; the
   // dispatcher is woken after the commit and otherwise polls, so a crash loses nothing.
@@ -106,6 +109,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       await worker.stop();
       await dispatcher.stop();
       await app.close();
+      await bridge?.close();
       if (!opts.store) await store.close();
     },
   };
