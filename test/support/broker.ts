@@ -20,9 +20,10 @@ export const MERCHANT = 'http://127.0.0.1:9';
 
 export async function startBroker(
   dialect: 'sqlite' | 'postgres' = 'sqlite',
-  opts: ComposeOptions & { env?: Record<string, string>; customer?: Partial<NewCustomer> } = {},
+  opts: ComposeOptions & { env?: Record<string, string>; customer?: Partial<NewCustomer>; db?: TestDatabase } = {},
 ): Promise<TestBroker> {
-  const db = await openDatabase(dialect);
+  // A given database is shared with other brokers (several nodes); its owner drops it.
+  const db = opts.db ?? (await openDatabase(dialect));
   const config = loadConfig({
     IDBRIDGE_DATABASE_URL: db.url,
     IDBRIDGE_PORT: '0',
@@ -71,7 +72,7 @@ export async function startBroker(
     },
     async close() {
       await broker.close();
-      await db.drop();
+      if (!opts.db) await db.drop();
     },
   };
 }
