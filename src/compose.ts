@@ -91,9 +91,10 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       : false,
   };
   deps.webhooks = { resolve: opts.webhookResolver, wake: () => dispatcher.wake() };
-  const app = await buildApp(deps, { logger: log.child({ component: 'http' }) });
-  if (opts.runWorker !== false) worker.start();
-  if (opts.runWorker !== false) dispatcher.start();
+  const app = await buildApp(deps, { logger: log.child({ component: 'http' }), opsOnly: config.role === 'worker' });
+  const background = opts.runWorker ?? config.role !== 'api';
+  if (background) worker.start();
+  if (background) dispatcher.start();
   let url = config.publicUrl;
   if (opts.listen !== false) {
     const address = await app.listen({ port: config.port, host: config.host });

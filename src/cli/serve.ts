@@ -1,4 +1,5 @@
 // `idbridge serve` and `idbridge migrate`: production entry points, configured by environment.
+import { parseArgs } from 'node:util';
 import { composeBroker } from '../compose.js';
 import { ConfigError, loadConfig } from '../config/load.js';
 import { createLogger } from '../logger.js';
@@ -16,12 +17,13 @@ export function onSignals(close: () => Promise<void>): void {
   process.on('SIGTERM', stop);
 }
 
-export async function serveCommand(): Promise<void> {
-  const config = loadConfig();
+export async function serveCommand(argv: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { role: { type: 'string' } } });
+  const config = loadConfig(values.role ? { ...process.env, IDBRIDGE_ROLE: values.role } : process.env);
   if (!config.secretKey) throw new ConfigError('IDBRIDGE_SECRET_KEY is required by serve (64 hex digits; see docs/configuration.md)');
   const log = createLogger(config.logLevel);
   const broker = await composeBroker(config, { logger: log, providers: [] });
-  log.info({ url: broker.url, demo: config.enableDemo }, 'idbridge serving');
+  log.info({ url: broker.url, role: config.role, demo: config.enableDemo }, 'idbridge serving');
   if (config.enableDemo) log.warn('the demo method is enabled: anyone can log in as a test person');
   onSignals(() => broker.close());
 }

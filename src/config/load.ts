@@ -11,9 +11,15 @@ export interface Config {
   rateLimitPages: number;
   maxWaits: number;
   bankidEnv: 'simulated' | 'test' | 'production';
+  bankidUrl: string | undefined;
+  bankidPfx: string | undefined;
+  bankidPassphrase: string | undefined;
+  bankidCa: string | undefined;
+  bankidSameDeviceIpCheck: boolean;
   enableDemo: boolean;
   trustProxy: string[];
   logLevel: string;
+  role: 'all' | 'api' | 'worker';
   webhookTimeoutMs: number;
   webhookLeaseMs: number;
 }
@@ -46,9 +52,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     rateLimitPages: raw.IDBRIDGE_RATE_LIMIT_PAGES as number,
     maxWaits: raw.IDBRIDGE_MAX_WAITS as number,
     bankidEnv: raw.IDBRIDGE_BANKID_ENV as Config['bankidEnv'],
+    bankidUrl: raw.IDBRIDGE_BANKID_URL as string | undefined,
+    bankidPfx: raw.IDBRIDGE_BANKID_PFX as string | undefined,
+    bankidPassphrase: raw.IDBRIDGE_BANKID_PASSPHRASE as string | undefined,
+    bankidCa: raw.IDBRIDGE_BANKID_CA as string | undefined,
+    bankidSameDeviceIpCheck: raw.IDBRIDGE_BANKID_SAME_DEVICE_IP_CHECK as boolean,
     enableDemo: raw.IDBRIDGE_ENABLE_DEMO as boolean,
     trustProxy: String(raw.IDBRIDGE_TRUST_PROXY ?? '').split(',').map((x) => x.trim()).filter(Boolean),
     logLevel: raw.IDBRIDGE_LOG_LEVEL as string,
+    role: raw.IDBRIDGE_ROLE as Config['role'],
     webhookTimeoutMs: raw.IDBRIDGE_WEBHOOK_TIMEOUT_MS as number,
     webhookLeaseMs: raw.IDBRIDGE_WEBHOOK_LEASE_MS as number,
   };

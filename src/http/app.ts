@@ -14,6 +14,8 @@ import { opsRoutes } from './ops.js';
 import { webhookRoutes } from './webhook-routes.js';
 
 export interface AppOptions {
+  /** Role `worker` (serve --role worker) answers only the operator endpoints. */
+  opsOnly?: boolean;
   /** A pino logger (redacting); none = silent. */
   logger?: FastifyBaseLogger;
   extraPlugins?: ((app: FastifyInstance, deps: HttpDeps) => Promise<void>)[];
@@ -52,6 +54,12 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
       security: [{ bearer: [] }],
     },
   });
+  if (opts.opsOnly) {
+    const OPS = new Set(['/healthz', '/readyz', '/metrics']);
+    app.addHook('onRequest', async (req) => {
+      if (!OPS.has(req.url.split('?')[0])) throw new ApiError('not_found', 'This node runs background work only (role worker).');
+    });
+  }
   app.addHook('onResponse', async (req, reply) => {
     deps.metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
   });
