@@ -74,10 +74,14 @@ export function createSqlDeliveryPort(db: Kysely<Database>, sealer: Sealer, dial
           id: `wha_${randomToken(12)}`, delivery_id: deliveryId, number: attempt.number, started_at: started,
           status: attempt.status, duration_ms: Math.round(attempt.duration_ms), error: attempt.error, response_excerpt: attempt.response_excerpt,
         }).execute();
+        // failing_since = delivered ? null : coalesce(failing_since, started). Written only when it
+        // changes: every attempt to a healthy endpoint would otherwise queue on its row lock.
         const endpoint = tx.selectFrom('webhook_deliveries').select('endpoint_id').where('id', '=', deliveryId);
+        const delivered = outcome.kind === 'delivered';
         await tx.updateTable('webhook_endpoints')
-          .set((eb) => ({ failing_since: outcome.kind === 'delivered' ? null : eb.fn.coalesce('failing_since', eb.val(started)) }))
+          .set({ failing_since: delivered ? null : started })
           .where('id', '=', endpoint)
+          .where('failing_since', delivered ? 'is not' : 'is', null)
           .execute();
         // Only the lease holder decides; a late node whose lease was taken over just logs its attempt.
         await tx.updateTable('webhook_deliveries')
