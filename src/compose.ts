@@ -12,6 +12,8 @@ import { Metrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
 import type { Provider } from './providers/contract.js';
 import { createDemoProvider } from './providers/demo/provider.js';
+import { bankIdFromConfig } from './providers/bankid-se/from-config.js';
+import { bankIdAssets, bankIdRoutes } from './http/bankid-routes.js';
 import { ChangeFeed } from './sessions/change-feed.js';
 import { SessionDriver } from './sessions/driver.js';
 import { SessionService } from './sessions/service.js';
@@ -54,6 +56,10 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
   const providers = new Map<MethodId, Provider>();
   if (config.enableDemo) providers.set('demo', createDemoProvider());
   for (const p of opts.providers ?? []) providers.set(p.method, p);
+  // se-bankid from IDBRIDGE_BANKID_* unless the caller brought one (dev wires its simulator).
+  const bankid = providers.has('se-bankid') ? null : bankIdFromConfig(config);
+  if (bankid) providers.set('se-bankid', bankid.provider);
+  else if (!providers.has('se-bankid')) log.warn('se-bankid is off: IDBRIDGE_BANKID_ENV=simulated needs IDBRIDGE_BANKID_URL and IDBRIDGE_BANKID_CA (docs/bankid.md)');
   const feed = new ChangeFeed();
   // On PostgreSQL, changes made by other nodes wake this node's waiters (LISTEN/NOTIFY).
   const bridge = store.dialect === 'postgres' ? await bridgeNotifications(config.databaseUrl, feed, log) : null;
@@ -91,7 +97,8 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       : false,
   };
   deps.webhooks = { resolve: opts.webhookResolver, wake: () => dispatcher.wake() };
-  const app = await buildApp(deps, { logger: log.child({ component: 'http' }), opsOnly: config.role === 'worker' });
+  deps.extraAssets = [...(deps.extraAssets ?? []), ...bankIdAssets()];
+  const app = await buildApp(deps, { logger: log.child({ component: 'http' }), opsOnly: config.role === 'worker', extraPlugins: [bankIdRoutes] });
   const background = opts.runWorker ?? config.role !== 'api';
   if (background) worker.start();
   if (background) dispatcher.start();
@@ -111,6 +118,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       await dispatcher.stop();
       await app.close();
       await bridge?.close();
+      await bankid?.close();
       if (!opts.store) await store.close();
     },
   };

@@ -10,6 +10,8 @@ import { createLogger } from '../logger.js';
 import type { Store } from '../storage/store.js';
 import { devSecret } from './secret.js';
 import { onSignals } from './serve.js';
+import { DEFAULT_SIMULATOR_CERTS_DIR } from './bankid-simulator.js';
+import { startDevBankId } from '../providers/bankid-se/dev-simulator.js';
 
 interface DevState {
   customer_id: string;
@@ -40,7 +42,9 @@ export async function devCommand(argv: string[]): Promise<void> {
   const base = loadConfig(env);
   const config = { ...base, enableDemo: true, secretKey: devSecret(base) };
   const log = createLogger(config.logLevel);
-  const broker = await composeBroker(config, { logger: log });
+  const bankid = await startDevBankId(config, Number(values['bankid-port'] ?? 4100), DEFAULT_SIMULATOR_CERTS_DIR);
+  const broker = await composeBroker(config, { logger: log, providers: bankid.provider ? [bankid.provider] : [] })
+    .catch(async (err: unknown) => { await bankid.close(); throw err; });
   const merchantPort = Number(values['merchant-port'] ?? config.port + 1);
   const merchantOrigin = `http://localhost:${merchantPort}`;
   const dbPath = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : null;
@@ -58,11 +62,14 @@ export async function devCommand(argv: string[]): Promise<void> {
       `  demo API key:    ${state.api_key}`,
       `  target URL:      ${merchantOrigin}/return`,
       `  methods:         ${methods.join(', ')}`,
+      `  BankID RP API:   ${bankid.rpUrl}   (simulator)`,
+      `  BankID app:      ${bankid.appUrl}   (approve or cancel pending orders as a test person)`,
       '',
     ].join('\n') + '\n',
   );
   onSignals(async () => {
     await merchant.close();
     await broker.close();
+    await bankid.close();
   });
 }

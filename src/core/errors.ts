@@ -48,6 +48,7 @@ export const SESSION_ERRORS = {
   already_in_progress: 'The provider refused: an order for the same person was already running.',
   ip_mismatch: 'Same-device start completed from another IP than the browser that started it.',
   provider_error: 'The provider answered with an error that has no more specific code.',
+  invalid_request: 'The provider order could not be made from the session\'s options (e.g. a BankID phone order without `personal_number`).',
   invalid_token: 'A token from the provider failed its signature, encryption or claim checks.',
   state_mismatch: 'The provider callback did not belong to this session.',
   session_cancelled: 'The merchant cancelled the session.',

@@ -34,7 +34,8 @@ function bankidStep(s: Session): string {
   <figure id="bankid-qr-box" hidden><img id="bankid-qr" width="240" height="240" alt="${esc(t(L, 'qr_help'))}"><figcaption>${esc(t(L, 'qr_help'))}</figcaption></figure>
   <div class="actions"><a id="bankid-open" class="button primary" hidden rel="noopener">${esc(t(L, 'open_here'))}</a>
   <button type="button" id="bankid-cancel">${esc(t(L, 'cancel'))}</button></div>
-</section>`;
+</section>
+<script src="/assets/bankid.js" defer></script>`;
 }
 
 function redirectStep(s: Session): string {

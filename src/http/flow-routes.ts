@@ -6,7 +6,7 @@ import { isFinal, type Session } from '../core/types.js';
 import type { HttpDeps } from './deps.js';
 import { bind, requireBinding } from './flow-binding.js';
 import { renderFlowPage } from './flow-page.js';
-import { finishUrl } from './session-view.js';
+import { finishUrl, redirectUrl } from './session-view.js';
 import { parse } from './validate.js';
 
 const Token = z.object({ token: z.string().min(10).max(64) });
@@ -49,6 +49,7 @@ export async function flowRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     ip: req.ip,
     user_agent: req.headers['user-agent'] ?? null,
     callback_url: `${config.publicUrl}/flow/callback/${s.method}`,
+    page_url: redirectUrl(s, config.publicUrl),
   });
 
   app.get('/flow/:token', { config: { rateLimit: pageLimit } }, async (req, reply: FastifyReply) => {

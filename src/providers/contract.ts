@@ -28,6 +28,8 @@ export interface StartContext {
   user_agent: string | null;
   /** Absolute URL the provider sends the browser back to (OIDC redirect_uri). */
   callback_url: string;
+  /** Absolute URL of the workflow page (browser flow): where an eID app returns the person (BankID returnUrl). */
+  page_url?: string | null;
   now: Date;
 }
 

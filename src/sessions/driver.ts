@@ -9,6 +9,8 @@ export interface BrowserInfo {
   ip: string;
   user_agent: string | null;
   callback_url: string;
+  /** The workflow page itself (an eID app's way back after a same-device start). */
+  page_url?: string;
 }
 
 export class SessionDriver {
@@ -24,7 +26,7 @@ export class SessionDriver {
     const ctx: StartContext = {
       session_id: s.id, operation: s.operation, flow: s.flow, options: s.options, locale: s.options.locale,
       personal_number: s.personal.personal_number, end_user_ip: browser.ip, user_agent: browser.user_agent,
-      callback_url: browser.callback_url, now: this.svc.deps.clock.now(),
+      callback_url: browser.callback_url, page_url: browser.page_url ?? null, now: this.svc.deps.clock.now(),
     };
     const outcome = await this.svc.provider(s.method).start(ctx);
     const updated = await this.record(s, outcome, (cur) => cur.status === 'created');

@@ -9,7 +9,7 @@ import { authOrSignRequest, launchUrl, phoneRequest } from './order-requests.js'
 import { newState, readState, type BankIdOrderState } from './order-state.js';
 import { collectOutcome } from './collect-outcome.js';
 import { RetryBackoff } from './retry-backoff.js';
-import { qrDataAt } from './qr.js';
+import { orderView } from './order-view.js';
 
 export interface BankIdProviderOptions {
   client: BankIdClient;
@@ -18,6 +18,8 @@ export interface BankIdProviderOptions {
   checkIpOnSameDevice?: boolean;
   /** Collect cadence; BankID asks for 2 s (reference §1.6). */
   collectIntervalMs?: number;
+  /** `simulated` only: the simulator's app page, which the page opens instead of the real app. */
+  appUrl?: string | null;
 }
 
 export const COLLECT_INTERVAL_MS = 2000;
@@ -90,23 +92,7 @@ export function createBankIdProvider(options: BankIdProviderOptions): Provider {
     flows: ['browser', 'headless'],
     start,
     progress,
-    view(raw: ProviderState, ctx: ProgressContext) {
-      const state = readState(raw);
-      const started = new Date(state.order_started_at);
-      const qr = state.qr_start_token && state.qr_start_secret
-        ? qrDataAt({ qrStartToken: state.qr_start_token, qrStartSecret: state.qr_start_secret }, started, ctx.now)
-        : null;
-      // The QR code is only for the scan step (reference §1.7): once the app has the order, stop.
-      const awaitingScan = qr !== null && [null, 'outstandingTransaction', 'noClient'].includes(state.last_hint);
-      const elapsed = ctx.now.getTime() - started.getTime();
-      return {
-        qr_data: qr,
-        auto_start_token: state.auto_start_token,
-        order_started_at: state.order_started_at,
-        awaiting_scan: awaitingScan,
-        refresh_after_ms: 1000 - (((elapsed % 1000) + 1000) % 1000),
-      };
-    },
+    view: (raw: ProviderState, ctx: ProgressContext) => orderView(readState(raw), ctx, options.appUrl ?? null),
     async cancel(raw: ProviderState) {
       const state = readState(raw);
       backoff.clear(state.order_ref);
@@ -123,11 +109,9 @@ export function createBankIdProvider(options: BankIdProviderOptions): Provider {
 
 /** 4xx codes an RP must not show raw (reference §1.5) become one stable API code. */
 function bankIdErrorCode(error: BankIdApiError): string {
-  if (error.errorCode === 'alreadyInProgress') return 'alreadyInProgress';
-  if (['invalidParameters', 'unauthorized', 'notFound', 'methodNotAllowed', 'unsupportedMediaType'].includes(error.errorCode)) {
-    return 'providerError';
-  }
-  return error.status >= 500 || error.status === 408 || error.status === 429 ? 'providerError' : error.errorCode;
+  // Only alreadyInProgress means something to the merchant; every other error code (internal
+  // ones, 5xx, 408/429 after retries, codes BankID may add: RFA22) is one stable provider_error.
+  return error.errorCode === 'alreadyInProgress' ? 'alreadyInProgress' : 'providerError';
 }
 
 function describe(error: unknown): string {

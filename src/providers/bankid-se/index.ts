@@ -12,3 +12,6 @@ export { dateOfBirth, isValidPersonalNumber } from './personal-number.js';
 export { bankIdPreset, BANKID_BASE_URLS, FP_TESTCERT_PASSPHRASE, type BankIdEnvironment, type PresetInput } from './presets.js';
 export { parseQrData, qrData, qrDataAt, qrSecondsAt, qrSvg } from './qr.js';
 export type * from './types.js';
+export { bankIdFromConfig, type BankIdOverrides, type BankIdSettings, type BankIdWiring } from './from-config.js';
+export { awaitingScan, orderView } from './order-view.js';
+export { sameDeviceStart } from './same-device.js';

@@ -41,13 +41,23 @@ function safeHost(url: string): string | null {
   }
 }
 
+/**
+ * Where the app returns the person after an autostarted order (reference §1.3, §1.8: returnUrl
+ * wins over the deprecated launch-URL `redirect`): the merchant's app for headless, else our page.
+ * The page URL carries the 160-bit page token, which serves as BankID's recommended nonce.
+ */
+function returnUrl(ctx: StartContext): { returnUrl?: string } {
+  const url = ctx.options.return_url ?? (ctx.flow === 'browser' ? ctx.page_url : null);
+  return url && url.length <= 512 ? { returnUrl: url } : {};
+}
+
 export function authOrSignRequest(ctx: StartContext, deviceIdentifier?: string | null): AuthRequest {
   const web = webDeviceData(ctx, deviceIdentifier);
   return {
     endUserIp: ctx.end_user_ip,
     ...(ctx.personal_number ? { requirement: { personalNumber: ctx.personal_number } } : {}),
     ...visibleData(ctx),
-    ...(ctx.options.return_url ? { returnUrl: ctx.options.return_url } : {}),
+    ...returnUrl(ctx),
     returnRisk: true,
     ...(web ? { web } : {}),
   };

@@ -1,0 +1,130 @@
+// The Swedish BankID step of the workflow page (API.md §4; BankID reference §1.7–§1.9).
+// flow.js calls IDBridgeSteps['se-bankid'](state, api) on every state it receives; this script
+// keeps its own little state between calls. Plain ES2020, served with CSP script-src 'self'.
+(function () {
+  'use strict';
+  var steps = (window.IDBridgeSteps = window.IDBridgeSteps || {});
+  var root = document.getElementById('idb');
+  // device=auto asks; same_device / other_device skip the question (API.md §3 `device`).
+  var mode = root.dataset.device === 'same_device' ? 'same' : root.dataset.device === 'other_device' ? 'other' : null;
+  var api = null;
+  var view = null;
+  var qr = { wanted: false, timer: null, busy: false };
+  var marking = false;
+  var launched = false;
+  var inFrame = window.parent !== window;
+
+  function $(id) { return document.getElementById(id); }
+  // .actions sets display:flex, which beats the hidden attribute: set both.
+  function show(el, on) { el.hidden = !on; el.style.display = on ? '' : 'none'; }
+
+  function platform() {
+    var ua = navigator.userAgent || '';
+    if (/iPhone|iPad|iPod/.test(ua) || (/Macintosh/.test(ua) && navigator.maxTouchPoints > 1)) return 'ios';
+    return /Android/.test(ua) ? 'android' : 'desktop';
+  }
+
+  // Reference §1.8: on iOS, Safari gets the page back (it reloads it), Chrome and Firefox their
+  // own scheme; returnUrl set by the broker wins anyway where the app supports it.
+  function iosRedirect() {
+    var ua = navigator.userAgent || '';
+    if (/CriOS/.test(ua)) return location.protocol === 'https:' ? 'googlechromes://' : 'googlechrome://';
+    if (/FxiOS/.test(ua)) return 'firefox://';
+    return /Safari/.test(ua) ? location.href : 'null';
+  }
+
+  // Reference §1.8 launcher rules: universal link on iOS and Android, bankid:/// on computers.
+  // Simulated mode opens the simulator's app page instead of a real BankID app.
+  function launchUrl(v) {
+    var token = encodeURIComponent(v.auto_start_token);
+    if (v.app_url) return v.app_url + '?autostarttoken=' + token + '&redirect=' + encodeURIComponent(location.href);
+    var p = platform();
+    if (p === 'ios') return 'https://app.bankid.com/?autostarttoken=' + token + '&redirect=' + encodeURIComponent(iosRedirect());
+    if (p === 'android') return 'https://app.bankid.com/?autostarttoken=' + token + '&redirect=null';
+    return 'bankid:///?autostarttoken=' + token + '&redirect=null';
+  }
+
+  function stopQr() {
+    qr.wanted = false;
+    if (qr.timer) clearTimeout(qr.timer);
+    qr.timer = null;
+    show($('bankid-qr-box'), false);
+  }
+
+  function startQr() {
+    qr.wanted = true;
+    if (!qr.timer && !qr.busy) tick();
+  }
+
+  // The code changes every second (reference §1.7); the server says when the next one is due.
+  function tick() {
+    qr.timer = null;
+    qr.busy = true;
+    api.call('/bankid/qr').then(function (q) {
+      qr.busy = false;
+      if (!qr.wanted) return;
+      $('bankid-qr').src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(q.svg);
+      show($('bankid-qr-box'), true);
+      qr.timer = setTimeout(tick, Math.max(100, q.refresh_after_ms + 30));
+    }).catch(function (err) {
+      qr.busy = false;
+      if (err && err.code === 'qr_not_available') return stopQr();
+      if (qr.wanted) qr.timer = setTimeout(tick, 1000);
+    });
+  }
+
+  // Ask the broker to mark the order as same-device (session-fixation check); only then does the
+  // view carry the autostart token.
+  function markSameDevice(gesture) {
+    if (marking) return;
+    marking = true;
+    api.call('/bankid/autostart', { method: 'POST', body: {} }).then(function (r) {
+      marking = false;
+      if (r.progress && r.progress.message) api.say(r.progress.message);
+      if (r.view) { view = r.view; sameDevice(r.view, gesture); }
+    }).catch(function () { marking = false; api.say(api.fmt('retry_later')); });
+  }
+
+  function sameDevice(v, gesture) {
+    stopQr();
+    var open = $('bankid-open');
+    if (!v.same_device) return markSameDevice(gesture);
+    if (!v.auto_start_token || !v.awaiting_scan) return show(open, false);
+    open.href = launchUrl(v);
+    // A framed page opens the app top-level in a new window, never by navigating top (API.md §4).
+    if (inFrame) open.target = '_blank'; else open.removeAttribute('target');
+    show(open, true);
+    // Android needs a fresh tap on the button (reference §1.8); elsewhere the choice was the tap.
+    if (gesture && !launched && !inFrame && platform() !== 'android') {
+      launched = true;
+      location.href = open.href;
+    }
+  }
+
+  function chooseDevice(v) {
+    stopQr();
+    show($('bankid-open'), false);
+    show($('bankid-choice'), true);
+    if (v.choose_message) api.say(v.choose_message);
+    $('bankid-same').onclick = function () { mode = 'same'; show($('bankid-choice'), false); markSameDevice(true); };
+    $('bankid-other').onclick = function () { mode = 'other'; show($('bankid-choice'), false); render(v); };
+  }
+
+  function render(v) {
+    if (v.same_device) mode = 'same';
+    if (!mode && v.awaiting_scan) return chooseDevice(v);
+    show($('bankid-choice'), false);
+    if (mode === 'same') return sameDevice(v, false);
+    show($('bankid-open'), false);
+    if (v.awaiting_scan) startQr(); else stopQr();
+  }
+
+  steps['se-bankid'] = function (st, a) {
+    api = a;
+    $('step-bankid').hidden = false;
+    $('bankid-cancel').onclick = function () { stopQr(); api.cancel(); };
+    if (!st.view) return;
+    view = st.view;
+    render(view);
+  };
+})();
