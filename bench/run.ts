@@ -1,0 +1,88 @@
+// `npm run bench [-- --quick] [-- --only=1,4] [-- --profile]`: runs every scenario of issue 7 in one
+// go, each bounded in time, prints figures as it goes, and writes BENCHMARKS.md and
+// bench/results.json. --profile runs the hosts with --cpu-prof (profiles in bench/profiles/).
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { setProfiling } from './lib/child.js';
+import { machine } from './lib/machine.js';
+import { writeReport } from './lib/report.js';
+import type { Context, Scenario, ScenarioResult } from './lib/scenario.js';
+import { now } from './lib/stats.js';
+import { baseline } from './scenarios/s1-baseline.js';
+import { createSession, readSession } from './scenarios/s2-s3-api.js';
+import { flows } from './scenarios/s4-flows.js';
+import { bankid } from './scenarios/s5-bankid.js';
+import { webhooks } from './scenarios/s6-webhooks.js';
+import { waits } from './scenarios/s7-waits.js';
+
+const SCENARIOS: Scenario[] = [baseline, readSession, createSession, flows, bankid, webhooks, waits];
+const PG_URL = process.env.IDBRIDGE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+async function postgresAnswers(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what}: over its ${seconds} s bound, abandoned`)), seconds * 1000);
+    }),
+  ]);
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const quick = argv.includes('--quick');
+  const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').map(Number);
+  const profile = argv.includes('--profile');
+  setProfiling(profile);
+  const started = now();
+  const results = new Map<number, ScenarioResult>();
+  const ctx: Context = { quick, postgres: await postgresAnswers(), log: (line) => console.log(line), results };
+  const m = machine();
+  console.log(`IDBridge benchmarks${quick ? ' (quick)' : ''}: ${m.cores} cores, ${m.cpu_model}, ${m.memory_gib} GiB, Node ${m.node}; PostgreSQL ${ctx.postgres ? 'answers' : 'does NOT answer'}`);
+  let failures = 0;
+  for (const s of SCENARIOS) {
+    if (only && !only.includes(s.id)) continue;
+    const result: ScenarioResult = { id: s.id, title: s.title, figures: {}, targets: [], notes: [] };
+    console.log(`\n[${s.id}] ${s.title}`);
+    const t0 = now();
+    try {
+      await withTimeout(s.run(ctx, result), s.budgetSeconds(quick), `scenario ${s.id}`);
+    } catch (err) {
+      failures++;
+      result.error = err instanceof Error ? err.stack ?? err.message : String(err);
+      console.log(`  FAILED: ${result.error.split('\n').slice(0, 3).join(' / ')}`);
+    }
+    result.seconds = (now() - t0) / 1000;
+    results.set(s.id, result);
+    console.log(`  (${Math.round(result.seconds)} s)`);
+  }
+  const analysisPath = fileURLToPath(new URL('./analysis.md', import.meta.url));
+  const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8').trim().split('\n') : [];
+  const partial = Boolean(only);
+  const md = fileURLToPath(new URL(partial ? '../BENCHMARKS.partial.md' : '../BENCHMARKS.md', import.meta.url));
+  const json = fileURLToPath(new URL(partial ? './results.partial.json' : './results.json', import.meta.url));
+  writeReport({
+    date: new Date().toISOString(),
+    command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,
+    quick,
+    seconds: (now() - started) / 1000,
+    machine: m,
+    scenarios: [...results.values()],
+    analysis,
+  }, md, json);
+  console.log(`\nwrote ${md} and ${json} in ${Math.round((now() - started) / 1000)} s`);
+  return failures ? 1 : 0;
+}

@@ -1,0 +1,8 @@
+// Sizes of every scenario: full run (under 10 minutes on 2 cores) and --quick (CI, a few minutes).
+export const LOAD = (quick: boolean) => ({ connections: 32, seconds: quick ? 3 : 10, warmup: quick ? 1 : 3 });
+export const FLOWS = (quick: boolean) => ({ users: 16, seconds: quick ? 4 : 15, maxFlows: quick ? 4_000 : 40_000 });
+export const BANKID_ORDERS = (quick: boolean) => (quick ? [300] : [1_000, 10_000]);
+export const BANKID_WINDOW_S = (quick: boolean) => (quick ? 7 : 16);
+export const WEBHOOK_COMPLETIONS = (quick: boolean) => (quick ? [300] : [1_000, 10_000]);
+export const WAITS = (quick: boolean) => (quick ? 1_000 : 10_000);
+export const WAKE_SAMPLE = (quick: boolean) => (quick ? 200 : 1_000);
