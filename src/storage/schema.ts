@@ -48,6 +48,8 @@ export interface SessionsTable {
   retention_hours: number;
   browser_binding: string | null;
   callback_key: string | null;
+  /** Migration 004: the browser that may return from an OIDC provider (storage/callback-binding.ts). */
+  callback_binding?: string | null;
   next_check_at: number | null;
   lease_owner: string | null;
   lease_until: number | null;
@@ -119,6 +121,13 @@ export interface WebhookAttemptsTable {
   response_excerpt: string | null;
 }
 
+// The broker's keys toward OIDC upstreams (migration 003).
+export interface BrokerKeysTable {
+  method: string;
+  jwks_sealed: string;
+  created_at: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   api_keys: ApiKeysTable;
@@ -128,4 +137,5 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
+  broker_keys: BrokerKeysTable;
 }

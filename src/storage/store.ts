@@ -2,6 +2,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { Database } from './schema.js';
 import { connect, migrate, type Connection } from './connect.js';
+import { brokerKeyQueries } from './broker-keys.js';
+import { callbackBindingQueries } from './callback-binding.js';
 import { customerQueries } from './customers.js';
 import { idempotencyQueries } from './idempotency.js';
 import { createSealer, type Sealer } from './sealing.js';
@@ -19,6 +21,8 @@ function buildStore(conn: Connection, sealer: Sealer) {
     ...sessionQueries(db, sealer, conn.dialect),
     ...idempotencyQueries(db),
     ...webhookQueries(db, sealer, conn.dialect),
+    ...brokerKeyQueries(db, sealer),
+    ...callbackBindingQueries(db),
     transaction: <T>(fn: (tx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
     migrate: () => migrate(db),
     async ping(): Promise<void> {

@@ -1,11 +1,15 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001-initial.js';
 import * as m002 from './002-webhooks.js';
+import * as m003 from './003-broker-keys.js';
+import * as m004 from './004-callback-binding.js';
 
 // Static list: migrations ship inside the package, no directory scanning at run time.
 const MIGRATIONS: Record<string, Migration> = {
   '001-initial': m001,
   '002-webhooks': m002,
+  '003-broker-keys': m003,
+  '004-callback-binding': m004,
 };
 
 export const migrationProvider: MigrationProvider = {
