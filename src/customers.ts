@@ -1,4 +1,5 @@
 // Customer and API-key administration shared by the CLI and `dev`'s seeding.
+import { randomBytes } from 'node:crypto';
 import { randomToken } from './core/ids.js';
 import { METHODS, type MethodId } from './core/types.js';
 import { keyDigest, type Customer } from './storage/customers.js';
@@ -33,9 +34,9 @@ export function checkMethods(methods: string[]): MethodId[] {
   return methods as MethodId[];
 }
 
-/** Issues a new key: `idbk_<8-char prefix>_<32 random bytes>`; only its digest is stored. */
+/** Issues a new key: `idbk_<8 hex prefix>_<32 random bytes>`; only its digest is stored. */
 export async function issueApiKey(store: Store, customerId: string, now: Date): Promise<{ prefix: string; api_key: string }> {
-  const prefix = `idbk_${randomToken(6)}`;
+  const prefix = `idbk_${randomBytes(4).toString('hex')}`;
   const api_key = `${prefix}_${randomToken(32)}`;
   await store.addApiKey({ id: `key_${randomToken(12)}`, customer_id: customerId, prefix, digest: keyDigest(api_key), created_at: now });
   return { prefix, api_key };

@@ -24,7 +24,7 @@ function buildStore(conn: Connection, sealer: Sealer) {
     ...brokerKeyQueries(db, sealer),
     ...callbackBindingQueries(db),
     transaction: <T>(fn: (tx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
-    migrate: () => migrate(db),
+    migrate: () => migrate(db, conn.dialect),
     async ping(): Promise<void> {
       await sql`select 1`.execute(db);
     },
