@@ -12,6 +12,7 @@ import { Metrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
 import type { Provider } from './providers/contract.js';
 import { createDemoProvider } from './providers/demo/provider.js';
+import { oidcUpstreamsFromConfig, type OidcUpstreams } from './providers/oidc/from-config.js';
 import { bankIdFromConfig } from './providers/bankid-se/from-config.js';
 import { bankIdAssets, bankIdRoutes } from './http/bankid-routes.js';
 import { ChangeFeed } from './sessions/change-feed.js';
@@ -32,6 +33,8 @@ export interface Broker {
   feed: ChangeFeed;
   log: Logger;
   url: string;
+  /** OIDC upstreams and the broker's keys toward them; `dev` and tests add their test IdPs here. */
+  oidc: OidcUpstreams;
   close(): Promise<void>;
 }
 
@@ -55,6 +58,8 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
   await store.migrate();
   const providers = new Map<MethodId, Provider>();
   if (config.enableDemo) providers.set('demo', createDemoProvider());
+  // OIDC upstreams from IDBRIDGE_<NO_BANKID|DK_MITID|FI_FTN>_* (docs/oidc.md); keys sealed in the database.
+  const oidc = await oidcUpstreamsFromConfig(config.oidcEnv ?? {}, store, (p) => providers.set(p.method, p));
   for (const p of opts.providers ?? []) providers.set(p.method, p);
   // se-bankid from IDBRIDGE_BANKID_* unless the caller brought one (dev wires its simulator).
   const bankid = providers.has('se-bankid') ? null : bankIdFromConfig(config);
@@ -97,6 +102,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       : false,
   };
   deps.webhooks = { resolve: opts.webhookResolver, wake: () => dispatcher.wake() };
+  deps.oidc = { jwks: () => oidc.jwks() };
   deps.extraAssets = [...(deps.extraAssets ?? []), ...bankIdAssets()];
   const app = await buildApp(deps, { logger: log.child({ component: 'http' }), opsOnly: config.role === 'worker', extraPlugins: [bankIdRoutes] });
   const background = opts.runWorker ?? config.role !== 'api';
@@ -112,7 +118,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
     }
   }
   return {
-    app, store, svc, driver, worker, dispatcher, feed, log, url,
+    app, store, svc, driver, worker, dispatcher, feed, log, url, oidc,
     async close() {
       await worker.stop();
       await dispatcher.stop();

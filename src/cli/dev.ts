@@ -7,6 +7,7 @@ import { systemClock } from '../core/ids.js';
 import { addCustomer } from '../customers.js';
 import { startDemoMerchant } from '../http/demo-merchant.js';
 import { createLogger } from '../logger.js';
+import { serveDevOidcIdps } from '../providers/oidc/dev-upstreams.js';
 import type { Store } from '../storage/store.js';
 import { devSecret } from './secret.js';
 import { onSignals } from './serve.js';
@@ -49,6 +50,8 @@ export async function devCommand(argv: string[]): Promise<void> {
   const merchantOrigin = `http://localhost:${merchantPort}`;
   const dbPath = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : null;
   const state = await seedDemoCustomer(broker.store, dbPath ? `${dbPath}.dev.json` : null, merchantOrigin);
+  // OIDC test IdPs for no-bankid, dk-mitid and fi-ftn, with the broker's stored keys (docs/oidc.md).
+  const oidcIdps = await serveDevOidcIdps(broker.oidc, broker.url, { host: '127.0.0.1' });
   const methods = [...broker.svc.deps.providers.keys()];
   const merchant = await startDemoMerchant({ brokerUrl: broker.url, apiKey: state.api_key, origin: merchantOrigin, methods }, merchantPort);
   process.stdout.write(
@@ -62,6 +65,7 @@ export async function devCommand(argv: string[]): Promise<void> {
       `  demo API key:    ${state.api_key}`,
       `  target URL:      ${merchantOrigin}/return`,
       `  methods:         ${methods.join(', ')}`,
+      ...Object.values(oidcIdps.idps).map((idp) => `  OIDC test IdP:   ${idp.url}   (${idp.profile})`),
       `  BankID RP API:   ${bankid.rpUrl}   (simulator)`,
       `  BankID app:      ${bankid.appUrl}   (approve or cancel pending orders as a test person)`,
       '',
@@ -70,6 +74,7 @@ export async function devCommand(argv: string[]): Promise<void> {
   onSignals(async () => {
     await merchant.close();
     await broker.close();
+    await oidcIdps.close();
     await bankid.close();
   });
 }

@@ -22,9 +22,13 @@ export interface Config {
   role: 'all' | 'api' | 'worker';
   webhookTimeoutMs: number;
   webhookLeaseMs: number;
+  /** IDBRIDGE_<NO_BANKID|DK_MITID|FI_FTN>_* as given (providers/oidc/settings.ts parses them). */
+  oidcEnv?: Record<string, string | undefined>;
 }
 
 export class ConfigError extends Error {}
+
+const OIDC_KEY = /^IDBRIDGE_(NO_BANKID|DK_MITID|FI_FTN)_/;
 
 /** Reads settings from the environment (and IDBRIDGE_CONFIG's JSON file), validated by the schema. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -33,7 +37,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   for (const setting of SETTINGS) {
     const given = env[setting.key] ?? file[setting.key];
-    const value = given === undefined || given === '' ? setting.default : String(given);
+    // JSON-valued settings (e.g. IDBRIDGE_FI_FTN_KEYS) may be objects in the config file.
+    const value = given === undefined || given === '' ? setting.default : typeof given === 'object' ? JSON.stringify(given) : String(given);
     const parsed = setting.schema.safeParse(value);
     if (!parsed.success) problems.push(`${setting.key}: ${parsed.error.issues[0]?.message}`);
     else raw[setting.key] = parsed.data;
@@ -63,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     role: raw.IDBRIDGE_ROLE as Config['role'],
     webhookTimeoutMs: raw.IDBRIDGE_WEBHOOK_TIMEOUT_MS as number,
     webhookLeaseMs: raw.IDBRIDGE_WEBHOOK_LEASE_MS as number,
+    oidcEnv: Object.fromEntries(SETTINGS.filter((x) => OIDC_KEY.test(x.key)).map((x) => [x.key, raw[x.key] as string | undefined])),
   };
 }
 

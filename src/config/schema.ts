@@ -1,6 +1,8 @@
 // One schema for every setting: name, default, description. docs/configuration.md is generated
 // from it (npm run docs) and a test fails when the two disagree.
 import { z } from 'zod';
+import { OIDC_METHODS } from '../providers/oidc/profiles/index.js';
+import { envPrefix, KEYS_DESCRIPTION, KEYS_SUFFIX, OIDC_ENV_KEYS } from '../providers/oidc/settings.js';
 
 const bool = z
   .enum(['0', '1', 'true', 'false', 'yes', 'no'])
@@ -20,6 +22,13 @@ const s = (key: string, schema: z.ZodType, def: string | undefined, description:
   default: def,
   description,
 });
+
+/** IDBRIDGE_<NO_BANKID|DK_MITID|FI_FTN>_<KEY> (docs/oidc.md); parsed by providers/oidc/settings.ts. */
+function oidcSettings(): Setting[] {
+  const keys = [...OIDC_ENV_KEYS, { suffix: KEYS_SUFFIX, description: KEYS_DESCRIPTION }];
+  return OIDC_METHODS.flatMap((method) =>
+    keys.map((k) => s(`${envPrefix(method)}${k.suffix}`, z.string().optional(), undefined, `\`${method}\`: ${k.description}`)));
+}
 
 export const SETTINGS = [
   s('IDBRIDGE_DATABASE_URL', z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/), 'sqlite:./idbridge.db',
@@ -54,6 +63,7 @@ export const SETTINGS = [
   s('IDBRIDGE_LOG_LEVEL', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info', 'pino log level.'),
   s('IDBRIDGE_CONFIG', z.string().optional(), undefined,
     'Path of a JSON file whose keys are these setting names; the environment wins over the file.'),
+  ...oidcSettings(),
 ] as const;
 
 export type SettingKey = (typeof SETTINGS)[number]['key'];

@@ -64,6 +64,11 @@ export const OIDC_ENV_KEYS: ReadonlyArray<{ suffix: string; field: keyof OidcUps
   { suffix: 'EXTRA_PARAMS', field: 'extra_params', parse: json, description: 'JSON of extra authorization params (MitID broker idp_values / idp_params, login_hint).' },
 ];
 
+/** Environment suffix of the optional private JWK set (JSON) that replaces the stored keys. */
+export const KEYS_SUFFIX = 'KEYS';
+export const KEYS_DESCRIPTION =
+  'Private JWK set (JSON `{"keys": [sig, enc]}`, each with `use`, `alg`, `kid`) the broker uses toward this upstream; unset = generated on first start and kept sealed in the database.';
+
 export function envPrefix(method: OidcMethod): string {
   return `IDBRIDGE_${method.toUpperCase().replace(/-/g, '_')}_`;
 }

@@ -1,0 +1,32 @@
+// `idbridge dev` and the end-to-end tests: start the three test IdPs with the broker registered as
+// their client (its real keys and callback URLs), then serve them as the broker's OIDC upstreams.
+// Dev/test only: it loads oidc-provider (through test-idp.ts).
+import { startDevOidcIdps, type DevOidcIdps } from './dev-idps.js';
+import type { OidcUpstreams } from './from-config.js';
+import type { BrokerKeys } from './keys.js';
+import { OIDC_METHODS, type OidcMethod } from './profiles/index.js';
+
+export interface DevUpstreamOptions {
+  host?: string;
+  ports?: Partial<Record<OidcMethod, number>>;
+  methods?: readonly OidcMethod[];
+}
+
+export async function serveDevOidcIdps(upstreams: OidcUpstreams, brokerUrl: string, opts: DevUpstreamOptions = {}): Promise<DevOidcIdps> {
+  const methods = opts.methods ?? OIDC_METHODS;
+  const keys = {} as Record<OidcMethod, BrokerKeys>;
+  for (const method of methods) keys[method] = await upstreams.keys(method);
+  const dev = await startDevOidcIdps({
+    // The broker's own callback route (src/http/oidc-routes.ts), registered as the client's redirect URI.
+    callback_url: (method) => `${brokerUrl}/flow/callback/${method}`,
+    keys,
+    host: opts.host,
+    ports: opts.ports,
+    methods,
+  });
+  for (const method of methods) {
+    const profile = dev.profiles[method];
+    if (profile) await upstreams.add(profile);
+  }
+  return dev;
+}
