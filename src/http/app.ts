@@ -10,6 +10,7 @@ import type { HttpDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
 import { flowRoutes } from './flow-routes.js';
 import { merchantApi } from './merchant-api.js';
+import { oidcRoutes } from './oidc-routes.js';
 import { opsRoutes } from './ops.js';
 import { webhookRoutes } from './webhook-routes.js';
 
@@ -66,6 +67,7 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
   await app.register(async (scope) => merchantApi(scope, deps));
   await app.register(async (scope) => webhookRoutes(scope, deps));
   await app.register(async (scope) => flowRoutes(scope, deps));
+  await app.register(async (scope) => oidcRoutes(scope, deps));
   await app.register(async (scope) => opsRoutes(scope, deps));
   for (const plugin of opts.extraPlugins ?? []) await app.register(async (scope) => plugin(scope, deps));
   return app;

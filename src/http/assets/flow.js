@@ -66,7 +66,7 @@
     var hook = window.IDBridgeSteps && window.IDBridgeSteps[method];
     if (hook) hook(st, api);
     else if (method === 'demo') showDemo();
-    else if (st.view && st.view.redirect_url) showRedirect(st.view.redirect_url);
+    else if (st.view && st.view.redirect_url) showRedirect();
   }
 
   function showDemo() {
@@ -76,13 +76,24 @@
     say('');
   }
 
-  function showRedirect(url) {
+  function showRedirect() {
     $('step-redirect').hidden = false;
     say('');
     $('go').onclick = function () {
-      // Providers refuse framing: open top-level from a frame on the person's click, else navigate.
-      if (window.parent !== window) window.open(url, '_blank', 'noopener');
-      else window.location.assign(url);
+      // Providers refuse framing (API.md §4): from a frame, a popup opened on this click (before
+      // any await, so it is not blocked) and cut off from this page; else this page navigates.
+      // The one-time go URL sets the cookie the callback checks in that window (docs/oidc.md).
+      var inFrame = window.parent !== window;
+      var popup = inFrame ? window.open('', '_blank') : null;
+      if (popup) { try { popup.opener = null; } catch (e) { /* already cut off */ } }
+      call('/go', { method: 'POST', body: { popup: inFrame } }).then(function (r) {
+        if (popup) popup.location.replace(r.url);
+        else if (inFrame) window.open(r.url, '_blank', 'noopener');
+        else window.location.assign(r.url);
+      }).catch(function (err) {
+        if (popup) popup.close();
+        fail(err);
+      });
     };
   }
 

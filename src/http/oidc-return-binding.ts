@@ -1,0 +1,68 @@
+// Binds the return from an OIDC provider to the browser that ran the workflow page (API.md §3: a
+// callback "bound to another browser changes no session"; docs/oidc.md "Binding the return").
+//
+// The page's own binding cannot be used at the callback: the provider's login runs top-level or in
+// a popup (API.md §4), so when the page sits in a cross-site iframe its partitioned /flow cookie
+// and sessionStorage belong to another partition. Instead the bound page asks for a one-time go URL;
+// opening it in the window that goes to the provider swaps the nonce, once, for a first-party
+// cookie (SameSite=Lax: sent on the provider's top-level redirect back) that the callback checks.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { randomToken } from '../core/ids.js';
+import type { Session } from '../core/types.js';
+import type { Store } from '../storage/store.js';
+
+/** `top`: the page itself went to the provider; `popup`: a window opened from an iframe did. */
+export type ReturnMode = 'top' | 'popup';
+
+export const CALLBACK_COOKIE_PATH = '/flow/callback';
+const digest = (secret: string) => createHash('sha256').update(secret).digest('hex');
+const cookieName = (s: Session) => `idb_cb_${s.page_token.slice(0, 12)}`;
+
+function sameDigest(expected: string, secret: string): boolean {
+  const a = Buffer.from(expected, 'hex');
+  const b = Buffer.from(digest(secret), 'hex');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Stored value: `<n|c>:<mode>:<sha256 hex>`; anything else is no binding. */
+function parse(value: string | null): { kind: 'n' | 'c'; mode: ReturnMode; digest: string } | null {
+  const m = /^([nc]):(top|popup):([0-9a-f]{64})$/.exec(value ?? '');
+  return m ? { kind: m[1] as 'n' | 'c', mode: m[2] as ReturnMode, digest: m[3] } : null;
+}
+
+/** A fresh one-time nonce for the bound page; a newer one replaces any earlier nonce or cookie. */
+export async function mintGoNonce(store: Store, s: Session, mode: ReturnMode): Promise<string> {
+  const nonce = randomToken(24);
+  await store.setCallbackBinding(s.id, `n:${mode}:${digest(nonce)}`);
+  return nonce;
+}
+
+/**
+ * Spends the nonce (compare-and-swap, so two requests with one nonce cannot both win) and sets
+ * the callback cookie in this window. False when the nonce is unknown, replaced or already used.
+ */
+export async function spendGoNonce(store: Store, reply: FastifyReply, s: Session, nonce: string, secure: boolean): Promise<boolean> {
+  const current = await store.getCallbackBinding(s.id);
+  const stored = parse(current);
+  if (!stored || stored.kind !== 'n' || !sameDigest(stored.digest, nonce)) return false;
+  const secret = randomToken(24);
+  if (!(await store.swapCallbackBinding(s.id, current as string, `c:${stored.mode}:${digest(secret)}`))) return false;
+  reply.setCookie(cookieName(s), secret, {
+    path: CALLBACK_COOKIE_PATH,
+    httpOnly: true,
+    secure,
+    // Lax, first-party, not partitioned: the provider sends the browser back with a top-level GET.
+    sameSite: 'lax',
+    maxAge: Math.max(60, Math.ceil((s.expires_at.getTime() - Date.now()) / 1000)),
+  });
+  return true;
+}
+
+/** The mode of the window coming back, or null when it is not the browser that went out. */
+export async function returningMode(store: Store, req: FastifyRequest, s: Session): Promise<ReturnMode | null> {
+  const stored = parse(await store.getCallbackBinding(s.id));
+  const secret = req.cookies?.[cookieName(s)];
+  if (!stored || stored.kind !== 'c' || !secret) return null;
+  return sameDigest(stored.digest, secret) ? stored.mode : null;
+}

@@ -1,0 +1,102 @@
+// OIDC upstreams in the browser flow (API.md §1 JWKS, §3 callbacks, §4 provider steps that refuse
+// framing): the broker's public keys, the one-time go URL that opens the provider's login in the
+// window that will come back, and the provider's callback (docs/oidc.md).
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import { ApiError } from '../core/errors.js';
+import { isFinal, type Session } from '../core/types.js';
+import { callbackKey } from '../providers/oidc/authorize.js';
+import type { HttpDeps } from './deps.js';
+import { requireBinding } from './flow-binding.js';
+import { sendPopupDone, sendProblem } from './oidc-pages.js';
+import { mintGoNonce, returningMode, spendGoNonce, type ReturnMode } from './oidc-return-binding.js';
+import { finishUrl, redirectUrl } from './session-view.js';
+import { parse } from './validate.js';
+
+export interface OidcHttpDeps {
+  /** Public halves of the broker's keys toward every configured upstream. */
+  jwks(): Promise<{ keys: JWK[] }>;
+}
+
+declare module './deps.js' {
+  interface HttpDeps {
+    oidc?: OidcHttpDeps;
+  }
+}
+
+const Token = z.object({ token: z.string().min(10).max(64) });
+const GoParams = Token.extend({ nonce: z.string().min(20).max(64) });
+const GoBody = z.object({ popup: z.boolean().optional() }).strict();
+const CallbackParams = z.object({ method: z.string().max(32) });
+
+/** Query values as strings; repeated parameters are ambiguous and dropped (RFC 6749 §3.1). */
+function callbackParams(query: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries((query ?? {}) as Record<string, unknown>)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
+  const { store, driver, svc, config } = deps;
+  const secure = config.publicUrl.startsWith('https:');
+  const pageLimit = config.rateLimitPages > 0 ? { max: config.rateLimitPages, timeWindow: 60_000 } : false;
+
+  async function byToken(req: FastifyRequest, schema: typeof Token = Token): Promise<Session> {
+    const { token } = parse(schema, req.params);
+    const s = await store.getSessionByPageToken(token);
+    if (!s || s.flow !== 'browser') throw new ApiError('not_found', 'No such session.');
+    return svc.expireIfDue(s);
+  }
+
+  /** The authorize URL while the session waits for the provider, else null. */
+  const authorizeUrl = (s: Session, ip: string): string | null => {
+    const url = driver.view(s, ip)?.redirect_url;
+    return typeof url === 'string' ? url : null;
+  };
+
+  app.get('/.well-known/jwks.json', async (_req, reply) => {
+    reply.header('cache-control', 'public, max-age=300');
+    return deps.oidc ? deps.oidc.jwks() : { keys: [] };
+  });
+
+  // The bound page (its binding header) asks for the URL its click will open.
+  app.post('/flow/:token/go', { config: { rateLimit: pageLimit } }, async (req) => {
+    const s = await byToken(req);
+    requireBinding(req, s);
+    const body = parse(GoBody, req.body ?? {});
+    if (isFinal(s.status)) throw new ApiError('session_final', 'The session has already ended.');
+    if (!authorizeUrl(s, req.ip)) throw new ApiError('invalid_request', 'This session has no provider step to open.');
+    const mode: ReturnMode = body.popup ? 'popup' : 'top';
+    const nonce = await mintGoNonce(store, s, mode);
+    return { url: `${config.publicUrl}/flow/${s.page_token}/go/${nonce}` };
+  });
+
+  // Opened top-level or in the popup: sets the callback cookie in that window, then off to the provider.
+  app.get('/flow/:token/go/:nonce', { config: { rateLimit: pageLimit } }, async (req, reply) => {
+    const s = await byToken(req, GoParams);
+    const { nonce } = parse(GoParams, req.params);
+    const target = authorizeUrl(s, req.ip);
+    if (!target) return reply.redirect(redirectUrl(s, config.publicUrl), 303);
+    if (!(await spendGoNonce(store, reply, s, nonce, secure))) return sendProblem(reply, 'link_used');
+    reply.header('cache-control', 'no-store');
+    return reply.redirect(target, 303);
+  });
+
+  app.get('/flow/callback/:method', { config: { rateLimit: pageLimit } }, async (req, reply) => {
+    const { method } = parse(CallbackParams, req.params);
+    const params = callbackParams(req.query);
+    const found = params.state ? await store.getSessionByCallbackKey(callbackKey(params.state)) : null;
+    // Unknown state, or one issued for another method: nothing to change (API.md §3).
+    if (!found || found.method !== method) return sendProblem(reply, 'unknown_state');
+    const mode = await returningMode(store, req, found);
+    if (!mode) return sendProblem(reply, 'other_browser');
+    let s = await svc.expireIfDue(found);
+    // A used state (the session already ended) changes nothing; the same browser is sent on.
+    if (s.status === 'pending') s = await driver.callback(s, params, req.ip);
+    else if (!isFinal(s.status)) return sendProblem(reply, 'unknown_state');
+    if (!isFinal(s.status)) return sendProblem(reply, 'try_again');
+    if (mode === 'popup') return sendPopupDone(reply);
+    return reply.redirect(finishUrl(s) ?? redirectUrl(s, config.publicUrl), 303);
+  });
+}
