@@ -9,6 +9,7 @@
   var mode = root.dataset.device === 'same_device' ? 'same' : root.dataset.device === 'other_device' ? 'other' : null;
   var api = null;
   var view = null;
+  var progress = null;
   var qr = { wanted: false, timer: null, busy: false };
   var marking = false;
   var launched = false;
@@ -80,7 +81,8 @@
     marking = true;
     api.call('/bankid/autostart', { method: 'POST', body: {} }).then(function (r) {
       marking = false;
-      if (r.progress && r.progress.message) api.say(r.progress.message);
+      if (r.progress) progress = r.progress;
+      if (progress && progress.message) api.say(progress.message);
       if (r.view) { view = r.view; sameDevice(r.view, gesture); }
     }).catch(function () { marking = false; api.say(api.fmt('retry_later')); });
   }
@@ -114,6 +116,8 @@
     if (v.same_device) mode = 'same';
     if (!mode && v.awaiting_scan) return chooseDevice(v);
     show($('bankid-choice'), false);
+    // Back from the device question: the order's own RFA message (reference §1.9).
+    if (progress && progress.message) api.say(progress.message);
     if (mode === 'same') return sameDevice(v, false);
     show($('bankid-open'), false);
     if (v.awaiting_scan) startQr(); else stopQr();
@@ -125,6 +129,7 @@
     $('bankid-cancel').onclick = function () { stopQr(); api.cancel(); };
     if (!st.view) return;
     view = st.view;
+    progress = st.progress;
     render(view);
   };
 })();
