@@ -2,6 +2,7 @@
 // go, each bounded in time, prints figures as it goes, and writes BENCHMARKS.md and
 // bench/results.json. --profile runs the hosts with --cpu-prof (profiles in bench/profiles/).
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { setProfiling } from './lib/child.js';
@@ -58,6 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     const result: ScenarioResult = { id: s.id, title: s.title, figures: {}, targets: [], notes: [] };
     console.log(`\n[${s.id}] ${s.title}`);
     const t0 = now();
+    const loadBefore = loadavg()[0];
     try {
       await withTimeout(s.run(ctx, result), s.budgetSeconds(quick), `scenario ${s.id}`);
     } catch (err) {
@@ -66,6 +68,8 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`  FAILED: ${result.error.split('\n').slice(0, 3).join(' / ')}`);
     }
     result.seconds = (now() - t0) / 1000;
+    // Other work on the machine skews every figure: record the 1-minute load average around each.
+    result.load_average = [loadBefore, loadavg()[0]].map((x) => Math.round(x * 100) / 100);
     results.set(s.id, result);
     console.log(`  (${Math.round(result.seconds)} s)`);
   }

@@ -2,8 +2,9 @@
 // 127.0.0.1, with a customer, optionally the Swedish BankID provider pointed at a simulator, and
 // commands that prepare or change sessions in-process (app.inject / the session driver), so that
 // set-up work does not count as load and runs fast.
-import { createBankIdClient, createBankIdProvider } from '../../src/providers/bankid-se/index.js';
-import type { Provider } from '../../src/providers/contract.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/storage/store.js';
 import { MERCHANT, startBroker } from '../../test/support/broker.js';
@@ -13,7 +14,8 @@ import { hostArgs, runHost } from '../lib/host.js';
 interface Args {
   dialect: 'sqlite' | 'postgres';
   env?: Record<string, string>;
-  bankid?: { rpUrl: string; caPem: string; pfxB64: string; passphrase: string };
+  /** The simulator to wire se-bankid to, through compose's own IDBRIDGE_BANKID_* settings. */
+  bankid?: { rpUrl: string; caPem: string };
   allowPrivateWebhooks?: boolean;
 }
 
@@ -32,11 +34,12 @@ async function pool<T>(items: T[], concurrency: number, work: (item: T, index: n
 
 await runHost(async () => {
   const args = hostArgs<Args>();
-  const providers: Provider[] = [];
-  const bankIdClient = args.bankid
-    ? createBankIdClient({ baseUrl: args.bankid.rpUrl, ca: args.bankid.caPem, pfx: Buffer.from(args.bankid.pfxB64, 'base64'), passphrase: args.bankid.passphrase })
-    : null;
-  if (bankIdClient) providers.push(createBankIdProvider({ client: bankIdClient }));
+  const env: Record<string, string> = { IDBRIDGE_RATE_LIMIT_PAGES: '0', ...args.env };
+  if (args.bankid) {
+    const caFile = join(mkdtempSync(join(tmpdir(), 'idbridge-bench-')), 'bankid-ca.pem');
+    writeFileSync(caFile, args.bankid.caPem);
+    Object.assign(env, { IDBRIDGE_BANKID_ENV: 'simulated', IDBRIDGE_BANKID_URL: args.bankid.rpUrl, IDBRIDGE_BANKID_CA: caFile });
+  }
   // Kysely's Migrator finds its tables in any PostgreSQL schema (no migrationTableSchema in
   // src/storage/connect.ts), so a fresh schema next to a leftover one would skip creating them;
   // create them first, as test/webhooks/support/migrate.ts does.
@@ -50,8 +53,7 @@ await runHost(async () => {
     await store.migrate();
   }
   const b = await startBroker(args.dialect, {
-    env: { IDBRIDGE_RATE_LIMIT_PAGES: '0', ...args.env },
-    providers,
+    env,
     store,
     customer: { allow_private_webhooks: args.allowPrivateWebhooks ?? false },
   });
@@ -138,7 +140,6 @@ await runHost(async () => {
     },
     async close() {
       await b.close();
-      await bankIdClient?.close();
       await store?.close();
       await pgDb?.drop();
     },

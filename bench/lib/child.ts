@@ -26,8 +26,10 @@ export async function startHost<R = Record<string, any>>(file: string, args: unk
   const path = fileURLToPath(new URL(`../hosts/${file}`, import.meta.url));
   const execArgv = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
   if (profileHosts) {
-    mkdirSync(PROFILE_DIR, { recursive: true });
-    execArgv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`, `--cpu-prof-name=${opts.name ?? file.replace(/\.ts$/, '')}-${Date.now()}.cpuprofile`);
+    // One directory per host: --cpu-prof writes a profile per thread (tsx's loader thread too).
+    const dir = `${PROFILE_DIR}${opts.name ?? file.replace(/\.ts$/, '')}-${Date.now()}`;
+    mkdirSync(dir, { recursive: true });
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${dir}`);
   }
   const child = fork(path, [], {
     execArgv,

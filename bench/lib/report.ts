@@ -37,6 +37,7 @@ export function writeReport(run: Run, mdPath: string, jsonPath: string): void {
   lines.push('');
   for (const s of run.scenarios) {
     lines.push(`## ${s.id}. ${s.title}`, '');
+    lines.push(`Ran ${Math.round(s.seconds ?? 0)} s; 1-minute load average ${s.load_average?.join(' → ') ?? '?'} (on ${m.cores} cores).`, '');
     if (s.error) lines.push('```', s.error.slice(0, 1500), '```', '');
     for (const t of s.targets) lines.push(`- ${t.name}: ${t.value} (target ${t.target}: ${mark(t.met)})`);
     if (s.targets.length) lines.push('');

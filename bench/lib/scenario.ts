@@ -14,6 +14,8 @@ export interface ScenarioResult {
   targets: TargetCheck[];
   notes: string[];
   seconds?: number;
+  /** 1-minute load average before and after the scenario. */
+  load_average?: number[];
   error?: string;
 }
 

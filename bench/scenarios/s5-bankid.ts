@@ -19,7 +19,7 @@ export const bankid: Scenario = {
       const broker = await startHost('broker-host.ts', {
         dialect: 'sqlite',
         env: { IDBRIDGE_RATE_LIMIT_CREATE: '0' },
-        bankid: { rpUrl: sim.info.rpUrl, caPem: sim.info.caPem, pfxB64: sim.info.pfxB64, passphrase: sim.info.passphrase },
+        bankid: { rpUrl: sim.info.rpUrl, caPem: sim.info.caPem },
       });
       try {
         const memBefore = await broker.call('mem');
@@ -68,6 +68,6 @@ export const bankid: Scenario = {
         await sim.stop();
       }
     }
-    result.notes.push('The broker runs composeBroker over SQLite with the BankID provider (src/providers/bankid-se createBankIdProvider + createBankIdClient, mutual TLS) passed in as a provider; the simulator runs in its own process with the order start timeout and lifetime raised to an hour so that unscanned orders stay pending. Intervals are between consecutive collects of one orderRef as the simulator received them, inside the measuring window. RSS per pending session = (RSS after − RSS before creating, both after a full GC) / orders; it includes SQLite’s page cache of the new rows.');
+    result.notes.push('The broker runs composeBroker over SQLite with se-bankid wired by compose itself from IDBRIDGE_BANKID_ENV=simulated, IDBRIDGE_BANKID_URL and IDBRIDGE_BANKID_CA (client certificate: the default FP Testcert 5, mutual TLS); the simulator runs in its own process with the order start timeout and lifetime raised to an hour so that unscanned orders stay pending. Intervals are between consecutive collects of one orderRef as the simulator received them, inside the measuring window. RSS per pending session = (RSS after − RSS before creating, both after a full GC) / orders; it includes SQLite’s page cache of the new rows.');
   },
 };
