@@ -165,6 +165,30 @@ describe.runIf(chromiumAvailable())('se-bankid in Chromium', () => {
     await page.close();
   });
 
+  it('runs in a cross-site iframe: QR through the binding header, the app opens in a new window', async () => {
+    const s = await create({ frame_origin: shop.origin });
+    const page = await ctx.newPage();
+    const codes: string[] = [];
+    page.on('response', (res) => {
+      if (res.url().endsWith('/bankid/qr') && res.status() === 200) res.json().then((b: { qr_data: string }) => codes.push(b.qr_data), () => undefined);
+    });
+    await page.goto(`${shop.origin}/embed?src=${encodeURIComponent(s.redirect_url)}`);
+    const frame = page.frameLocator('#flow');
+    await frame.getByRole('button', { name: 'BankID on another device' }).click();
+    await expect.poll(() => frame.locator('#bankid-qr').getAttribute('src'), { timeout: 5000 }).toMatch(/^data:image\/svg\+xml/);
+    await expect.poll(() => codes.length).toBeGreaterThan(0);
+    await scan(codes);
+    await expect.poll(() => page.evaluate(() => (window as any).__messages.length), { timeout: 8000 }).toBe(1);
+    expect((await page.evaluate(() => (window as any).__messages))[0].data).toEqual({ type: 'idbridge.session', id: s.id, status: 'complete', relay_state: 'cart-9' });
+    expect(page.url()).toContain('/embed');
+
+    const same = await create({ frame_origin: shop.origin, device: 'same_device' });
+    await page.goto(`${shop.origin}/embed?src=${encodeURIComponent(same.redirect_url)}`);
+    const link = page.frameLocator('#flow').getByRole('link', { name: 'Open BankID on this device' });
+    await expect.poll(() => link.getAttribute('target'), { timeout: 5000 }).toBe('_blank');
+    await page.close();
+  });
+
   it('completes with the browser closed right after the scan (the collector runs server-side)', async () => {
     const s = await create();
     const { page, codes } = await showQr(s);

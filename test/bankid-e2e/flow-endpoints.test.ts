@@ -85,3 +85,23 @@ describe('BankID with IDBRIDGE_BANKID_SAME_DEVICE_IP_CHECK=0', () => {
     expect(done).toMatchObject({ status: 'complete', result: { device: { ip_address: '198.51.100.4' } } });
   });
 });
+
+describe('BankID behind a trusted proxy (IDBRIDGE_TRUST_PROXY)', () => {
+  let w: BankIdWorld;
+  beforeAll(async () => {
+    w = await startBankIdWorld({ IDBRIDGE_TRUST_PROXY: '127.0.0.1' });
+  });
+  afterAll(async () => w?.close());
+
+  it('sends the forwarded client IP as endUserIp and checks a same-device completion against it', async () => {
+    const s = (await w.b.api('/v1/sessions', { method: 'POST', json: { method: 'se-bankid', device: 'same_device' } })).body;
+    const headers = { 'content-type': 'application/json', 'x-forwarded-for': '203.0.113.9', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Test' };
+    const bind = await (await fetch(`${s.redirect_url}/bind`, { method: 'POST', headers, body: '{}' })).json();
+    const st = await (await fetch(`${s.redirect_url}/start`, { method: 'POST', headers: { ...headers, 'x-idbridge-binding': bind.binding }, body: '{}' })).json();
+    const order = w.sim.app.pending().find((o) => o.autoStartToken === st.view.auto_start_token)!;
+    expect(order.endUserIp).toBe('203.0.113.9');
+    // The app on the same device reports the same public IP: accepted.
+    await w.app('/app/autostart', { auto_start_token: st.view.auto_start_token, personal_number: PERSON, action: 'approve', ip_address: '203.0.113.9' });
+    expect((await waitFor(w.b, s.id, (x) => x.status !== 'pending')).status).toBe('complete');
+  });
+});
