@@ -2,13 +2,13 @@
 // test/webhooks/support is the reference). Leases make every node attempt a delivery alone; a dead
 // node's lease runs out and another node takes the row over (DESIGN.md "Scale").
 import type { Kysely } from 'kysely';
-import { randomToken } from '../core/ids.js';
 import type { AttemptRecord, DeliveryOutcome, DeliveryPort, DueDelivery, QueueStats } from '../webhooks/delivery-port.js';
 import { activeSecrets } from '../webhooks/secret-rotation.js';
 import type { Database } from './schema.js';
 import type { Sealer } from './sealing.js';
 import type { Tx } from './sessions.js';
 import { openSecrets } from './webhooks-endpoints.js';
+import { recordAttempt } from './webhooks-record-attempt.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -55,43 +55,14 @@ async function loadDue(tx: Tx, sealer: Sealer, ids: string[], now: Date): Promis
   }));
 }
 
-function outcomeColumns(outcome: DeliveryOutcome, now: number) {
-  if (outcome.kind === 'delivered') return { status: 'delivered', delivered_at: now };
-  if (outcome.kind === 'retry') return { next_attempt_at: outcome.next_attempt_at.getTime() };
-  return { status: 'abandoned' };
-}
-
 export function createSqlDeliveryPort(db: Kysely<Database>, sealer: Sealer, dialect: Dialect): DeliveryPort {
   return {
     async claimDue(owner, now, limit, leaseMs) {
       return db.transaction().execute(async (tx) => loadDue(tx, sealer, await leaseDue(tx, dialect, owner, now.getTime(), limit, leaseMs), now));
     },
 
-    async recordAttempt(owner: string, deliveryId: string, attempt: AttemptRecord, outcome: DeliveryOutcome) {
-      const started = attempt.started_at.getTime();
-      await db.transaction().execute(async (tx) => {
-        await tx.insertInto('webhook_attempts').values({
-          id: `wha_${randomToken(12)}`, delivery_id: deliveryId, number: attempt.number, started_at: started,
-          status: attempt.status, duration_ms: Math.round(attempt.duration_ms), error: attempt.error, response_excerpt: attempt.response_excerpt,
-        }).execute();
-        // failing_since = delivered ? null : coalesce(failing_since, started). Written only when it
-        // changes: every attempt to a healthy endpoint would otherwise queue on its row lock.
-        const endpoint = tx.selectFrom('webhook_deliveries').select('endpoint_id').where('id', '=', deliveryId);
-        const delivered = outcome.kind === 'delivered';
-        await tx.updateTable('webhook_endpoints')
-          .set({ failing_since: delivered ? null : started })
-          .where('id', '=', endpoint)
-          .where('failing_since', delivered ? 'is not' : 'is', null)
-          .execute();
-        // Only the lease holder decides; a late node whose lease was taken over just logs its attempt.
-        await tx.updateTable('webhook_deliveries')
-          .set({ attempts: attempt.number, last_status: attempt.status, lease_owner: null, lease_until: null, ...outcomeColumns(outcome, started + Math.round(attempt.duration_ms)) })
-          .where('id', '=', deliveryId)
-          .where('lease_owner', '=', owner)
-          .where('status', '!=', 'delivered')
-          .execute();
-      });
-    },
+    recordAttempt: (owner: string, deliveryId: string, attempt: AttemptRecord, outcome: DeliveryOutcome) =>
+      recordAttempt(db, dialect, owner, deliveryId, attempt, outcome),
 
     async disableEndpoint(endpointId, reason, now) {
       await db.updateTable('webhook_endpoints')

@@ -1,5 +1,5 @@
 // The merchant's delivery log and replay (API.md §5: GET /v1/webhook-deliveries, POST …/retry).
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { AttemptRecord } from '../webhooks/delivery-port.js';
 import type { Database } from './schema.js';
 
@@ -32,17 +32,20 @@ export interface DeliveryFilter {
 
 const date = (v: number | null) => (v === null ? null : new Date(Number(v)));
 
-export function webhookLogQueries(db: Kysely<Database>) {
-  const base = (customerId: string) => db.selectFrom('webhook_deliveries as d')
+export function webhookLogQueries(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+  // Deliveries and their attempts from one snapshot: a log that shows an attempt also shows its count.
+  const snapshot = <T>(fn: (tx: Transaction<Database>) => Promise<T>) =>
+    (dialect === 'postgres' ? db.transaction().setIsolationLevel('repeatable read') : db.transaction()).execute(fn);
+  const base = (tx: Transaction<Database>, customerId: string) => tx.selectFrom('webhook_deliveries as d')
     .innerJoin('webhook_events as ev', 'ev.id', 'd.event_id')
     .selectAll('d')
     .select(['ev.type as event_type', 'ev.session_id'])
     .where('d.customer_id', '=', customerId);
 
-  async function withAttempts(rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>): Promise<DeliveryRecord[]> {
+  async function withAttempts(tx: Transaction<Database>, rows: Awaited<ReturnType<ReturnType<typeof base>['execute']>>): Promise<DeliveryRecord[]> {
     const ids = rows.map((r) => r.id);
     const attempts = ids.length
-      ? await db.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('started_at').orderBy('number').execute()
+      ? await tx.selectFrom('webhook_attempts').selectAll().where('delivery_id', 'in', ids).orderBy('started_at').orderBy('number').execute()
       : [];
     return rows.map((r) => ({
       id: r.id, event_id: r.event_id, event_type: r.event_type, session_id: r.session_id, endpoint_id: r.endpoint_id,
@@ -58,24 +61,24 @@ export function webhookLogQueries(db: Kysely<Database>) {
 
   return {
     /** Newest first; the cursor continues after the last row of the previous page. */
-    async listWebhookDeliveries(customerId: string, f: DeliveryFilter): Promise<DeliveryPage> {
-      let q = base(customerId);
+    listWebhookDeliveries: (customerId: string, f: DeliveryFilter): Promise<DeliveryPage> => snapshot(async (tx) => {
+      let q = base(tx, customerId);
       if (f.session_id) q = q.where('ev.session_id', '=', f.session_id);
       if (f.endpoint_id) q = q.where('d.endpoint_id', '=', f.endpoint_id);
       const c = f.cursor;
       if (c) q = q.where((eb) => eb.or([eb('d.created_at', '<', c.t), eb.and([eb('d.created_at', '=', c.t), eb('d.id', '<', c.id)])]));
       const rows = await q.orderBy('d.created_at', 'desc').orderBy('d.id', 'desc').limit(f.limit + 1).execute();
-      const data = await withAttempts(rows.slice(0, f.limit));
+      const data = await withAttempts(tx, rows.slice(0, f.limit));
       const last = data[data.length - 1];
       const next_cursor = rows.length > f.limit && last
         ? Buffer.from(JSON.stringify({ t: last.created_at.getTime(), id: last.id })).toString('base64url')
         : null;
       return { data, next_cursor };
-    },
-    async getWebhookDelivery(id: string, customerId: string): Promise<DeliveryRecord | null> {
-      const rows = await base(customerId).where('d.id', '=', id).execute();
-      return (await withAttempts(rows))[0] ?? null;
-    },
+    }),
+    getWebhookDelivery: (id: string, customerId: string): Promise<DeliveryRecord | null> => snapshot(async (tx) => {
+      const rows = await base(tx, customerId).where('d.id', '=', id).execute();
+      return (await withAttempts(tx, rows))[0] ?? null;
+    }),
     /**
      * Manual replay: the delivery is due now, with the same webhook-id. A delivered or abandoned
      * one gets one more attempt (its schedule continues from its attempt count); a delivery

@@ -15,7 +15,7 @@ export function webhookQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
   return {
     ...webhookEndpointQueries(db, sealer, dialect),
     ...webhookOutboxQueries(db),
-    ...webhookLogQueries(db),
+    ...webhookLogQueries(db, dialect),
     /** The dispatcher's port (src/webhooks/delivery-port.ts). */
     webhookDeliveryPort: createSqlDeliveryPort(db, sealer, dialect),
   };
