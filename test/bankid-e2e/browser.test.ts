@@ -2,11 +2,13 @@
 // the animated QR code, the test scans it through the simulated app, the collector finishes the
 // session server-side, and the browser lands on target. Simulator over mutual TLS; nothing mocked.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { qrSvg } from '../../src/providers/bankid-se/index.js';
 import { verifySimulatorSignature } from '../../src/providers/bankid-se/simulator/index.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { startMerchantSite, type MerchantSite } from '../support/merchant-site.js';
+import { startReceiver } from '../webhooks/support/receiver.js';
 import { PERSON, startBankIdWorld, waitFor, type BankIdWorld } from './support.js';
 
 describe.runIf(chromiumAvailable())('se-bankid in Chromium', () => {
@@ -189,12 +191,20 @@ describe.runIf(chromiumAvailable())('se-bankid in Chromium', () => {
     await page.close();
   });
 
-  it('completes with the browser closed right after the scan (the collector runs server-side)', async () => {
-    const s = await create();
-    const { page, codes } = await showQr(s);
+  it('completes with the browser closed right after the scan, and its webhook fires', async () => {
+    const hooks = await startReceiver();
+    const merchant = await w.b.addCustomer({ name: 'Hooked shop', targets: [`${shop.origin}/done`], allow_private_webhooks: true });
+    const endpoint = (await w.b.api('/v1/webhook-endpoints', { method: 'POST', key: merchant.key, json: { url: hooks.url } })).body;
+    const s = (await w.b.api('/v1/sessions', { method: 'POST', key: merchant.key, json: { method: 'se-bankid', device: 'other_device', target: `${shop.origin}/done` } })).body;
+    const { page, codes } = await showQr(s, false);
     await scan(codes);
     await page.close();
-    const done = await waitFor(w.b, s.id, (x) => x.status !== 'pending', key);
+    // Nobody reads the session: the collector completes it and the dispatcher delivers the event.
+    await expect.poll(() => hooks.requests.length, { timeout: 10_000 }).toBe(1);
+    const event = new Webhook(endpoint.secret).verify(hooks.requests[0].body, hooks.requests[0].headers as Record<string, string>);
+    expect(event).toMatchObject({ type: 'session.completed', data: { id: s.id, status: 'complete', method: 'se-bankid' } });
+    const done = await waitFor(w.b, s.id, (x) => x.status !== 'pending', merchant.key);
     expect(done).toMatchObject({ status: 'complete', result: { identity: { national_id: { value: PERSON } } } });
+    await hooks.close();
   });
 });
