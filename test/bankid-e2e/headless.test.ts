@@ -20,7 +20,7 @@ describe('se-bankid headless through the broker', () => {
   const qr = (id: string, query = '') => w.b.api(`/v1/sessions/${id}/qr${query}`);
 
   it('starts the order before answering, serves the QR, and completes without anyone reading', async () => {
-    const s = await create({ return_url: 'https://shop.example/app-return' });
+    const s = await create({ return_url: 'https://shop.example/app-return', end_user_ip: '198.51.100.23' });
     expect(s).toMatchObject({ status: 'pending', version: 2, progress: { code: 'outstanding_transaction', message: 'Start your BankID app.' } });
     expect(s.redirect_url).toBeUndefined();
     expect(s.launch).toEqual({
@@ -29,7 +29,8 @@ describe('se-bankid headless through the broker', () => {
       qr_url: `${w.b.url}/v1/sessions/${s.id}/qr`,
     });
     const order = w.sim.app.pending().find((o) => o.autoStartToken === s.launch.auto_start_token)!;
-    expect(order).toMatchObject({ endUserIp: '127.0.0.1', returnUrl: 'https://shop.example/app-return' });
+    // BankID gets the person's IP as the merchant's backend saw it, not the backend's own.
+    expect(order).toMatchObject({ endUserIp: '198.51.100.23', returnUrl: 'https://shop.example/app-return' });
 
     const json = await qr(s.id);
     expect(json.status).toBe(200);
