@@ -102,7 +102,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       : false,
   };
   deps.webhooks = { resolve: opts.webhookResolver, wake: () => dispatcher.wake() };
-  deps.oidc = { jwks: () => oidc.jwks() };
+  deps.oidc = { jwks: (method) => oidc.jwks(method) };
   deps.extraAssets = [...(deps.extraAssets ?? []), ...bankIdAssets()];
   const app = await buildApp(deps, { logger: log.child({ component: 'http' }), opsOnly: config.role === 'worker', extraPlugins: [bankIdRoutes] });
   const background = opts.runWorker ?? config.role !== 'api';

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ApiError } from '../core/errors.js';
 import { isFinal, type Session } from '../core/types.js';
 import { callbackKey } from '../providers/oidc/authorize.js';
+import { OIDC_METHODS, type OidcMethod } from '../providers/oidc/profiles/index.js';
 import type { HttpDeps } from './deps.js';
 import { requireBinding } from './flow-binding.js';
 import { sendPopupDone, sendProblem } from './oidc-pages.js';
@@ -15,8 +16,8 @@ import { finishUrl, redirectUrl } from './session-view.js';
 import { parse } from './validate.js';
 
 export interface OidcHttpDeps {
-  /** Public halves of the broker's keys toward every configured upstream. */
-  jwks(): Promise<{ keys: JWK[] }>;
+  /** Public halves of the broker's keys toward every configured upstream, or one (null: not served). */
+  jwks(method?: OidcMethod): Promise<{ keys: JWK[] } | null>;
 }
 
 declare module './deps.js' {
@@ -29,6 +30,7 @@ const Token = z.object({ token: z.string().min(10).max(64) });
 const GoParams = Token.extend({ nonce: z.string().min(20).max(64) });
 const GoBody = z.object({ popup: z.boolean().optional() }).strict();
 const CallbackParams = z.object({ method: z.string().max(32) });
+const MethodParams = z.object({ method: z.enum(OIDC_METHODS as [OidcMethod, ...OidcMethod[]]) });
 
 /** Query values as strings; repeated parameters are ambiguous and dropped (RFC 6749 §3.1). */
 function callbackParams(query: unknown): Record<string, string> {
@@ -57,7 +59,16 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
 
   app.get('/.well-known/jwks.json', async (_req, reply) => {
     reply.header('cache-control', 'public, max-age=300');
-    return deps.oidc ? deps.oidc.jwks() : { keys: [] };
+    return (await deps.oidc?.jwks()) ?? { keys: [] };
+  });
+
+  // One upstream's keys: the JWKS URL (or value) to register with that provider (docs/oidc.md).
+  app.get('/oidc/:method/jwks.json', async (req, reply) => {
+    const { method } = parse(MethodParams, req.params);
+    const jwks = await deps.oidc?.jwks(method);
+    if (!jwks) throw new ApiError('not_found', `No OIDC upstream ${method} on this broker.`);
+    reply.header('cache-control', 'public, max-age=300');
+    return jwks;
   });
 
   // The bound page (its binding header) asks for the URL its click will open.

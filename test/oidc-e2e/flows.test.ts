@@ -5,6 +5,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
+import { dialects } from '../support/databases.js';
 import { atIdp, continueToProvider, startOidcWorld, type OidcWorld } from './world.js';
 
 const CASES = [
@@ -13,17 +14,26 @@ const CASES = [
   { method: 'fi-ftn', person: /Matti/, acr: 'http://ftn.ficora.fi/2017/loa3', national_id: { value: '070770-905D', type: 'fi_hetu', country: 'FI' }, level: 'high', name: 'Matti Meikäläinen' },
 ] as const;
 
-describe.runIf(chromiumAvailable())('OIDC methods end to end in Chromium', () => {
+const DIALECTS = await dialects();
+
+describe.runIf(chromiumAvailable()).each(DIALECTS)('OIDC methods end to end in Chromium (%s)', (dialect) => {
   let w: OidcWorld;
   let browser: Browser;
 
   beforeAll(async () => {
-    w = await startOidcWorld('sqlite');
+    w = await startOidcWorld(dialect);
     browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
     await w?.close();
+  });
+
+  it('OIDC methods only authenticate, in the browser (API.md §3)', async () => {
+    const sign = await w.b.api('/v1/sessions', { method: 'POST', key: w.key, json: { method: 'fi-ftn', operation: 'sign', sign: { text: 'x', format: 'plaintext' } } });
+    expect(sign.body.code).toBe('operation_not_supported');
+    const headless = await w.b.api('/v1/sessions', { method: 'POST', key: w.key, json: { method: 'no-bankid', flow: 'headless', end_user_ip: '192.0.2.1' } });
+    expect(headless.body.code).toBe('flow_not_supported');
   });
 
   for (const c of CASES) {

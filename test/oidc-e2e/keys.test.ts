@@ -50,6 +50,11 @@ describe.each(DIALECTS)('OIDC broker keys (%s)', (dialect) => {
       expect(k).toMatchObject({ kty: 'RSA', kid: expect.any(String), alg: expect.stringMatching(/^(RS256|RSA-OAEP-256)$/) });
       for (const secret of ['d', 'p', 'q', 'dp', 'dq', 'qi']) expect(k).not.toHaveProperty(secret);
     }
+    // Per upstream: the two keys to register with that provider only.
+    const ftn = (await (await fetch(`${first.url}/oidc/fi-ftn/jwks.json`)).json()) as { keys: Record<string, unknown>[] };
+    expect(ftn.keys.map((k) => k.use).sort()).toEqual(['enc', 'sig']);
+    expect(published.keys).toEqual(expect.arrayContaining(ftn.keys));
+    expect((await fetch(`${first.url}/oidc/no-bankid/jwks.json`)).status).toBe(404);
     await first.close();
     open.length = 0;
     const again = await start();

@@ -50,9 +50,15 @@ export class OidcUpstreams {
     return provider;
   }
 
-  /** `GET /.well-known/jwks.json`: the public keys of every upstream whose keys are loaded. */
-  async jwks(): Promise<{ keys: JWK[] }> {
-    const sets = await Promise.all([...this.keySets.values()].map((p) => p.catch(() => null)));
+  /**
+   * `GET /.well-known/jwks.json`: the public keys of every upstream whose keys are loaded; with a
+   * method, only that upstream's (an OP choosing "the" enc key from a mixed set could pick another
+   * upstream's, which this upstream's adapter cannot decrypt with). Null for a method not served.
+   */
+  async jwks(method?: OidcMethod): Promise<{ keys: JWK[] } | null> {
+    if (method && !this.keySets.has(method)) return null;
+    const loading = method ? [this.keySets.get(method)!] : [...this.keySets.values()];
+    const sets = await Promise.all(loading.map((p) => p.catch(() => null)));
     return publicJwks(...sets.filter((s): s is BrokerKeys => s !== null));
   }
 
