@@ -24,7 +24,23 @@ async function connectSqlite(path: string): Promise<Connection> {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  // Kysely's SQLite driver prepares every query anew; most queries repeat with other parameters,
+  // so reuse the prepared statement by its SQL text (bounded). better-sqlite3 runs a statement
+  // synchronously (all/run), so one statement is never used by two queries at once.
+  const statements = new Map<string, ReturnType<typeof database.prepare>>();
+  const cached = {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let stmt = statements.get(sql);
+      if (!stmt) {
+        stmt = database.prepare(sql);
+        if (statements.size >= 500) statements.clear();
+        statements.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
 }
 
