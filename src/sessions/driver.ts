@@ -50,6 +50,9 @@ export class SessionDriver {
     if (s.status !== 'pending' || !s.provider_state || !provider.progress) return s;
     const expired = await this.svc.expireIfDue(s);
     if (isFinal(expired.status)) return expired;
+    // The next collect is due 2 s after this one started, not after it answered, so that the
+    // interval the provider sees does not grow by the call's and the write's latency.
+    const startedAt = this.svc.deps.clock.now();
     let outcome: Outcome;
     try {
       outcome = await provider.progress(s.provider_state, this.progressContext(s, null));
@@ -57,7 +60,7 @@ export class SessionDriver {
       this.svc.deps.log.warn({ session_id: s.id, err: String(err) }, 'provider check failed');
       outcome = { kind: 'retry', after_ms: 2000, reason: 'error' };
     }
-    return this.record(s, outcome, (cur) => cur.status === 'pending' && cur.version === s.version);
+    return this.record(s, outcome, (cur) => cur.status === 'pending' && cur.version === s.version, startedAt);
   }
 
   /** The person pressed Cancel on our page: the session fails `user_cancelled`, the order stops. */
@@ -76,8 +79,9 @@ export class SessionDriver {
     return provider.view(s.provider_state, this.progressContext(s, ip));
   }
 
-  private async record(s: Session, outcome: Outcome, still: (cur: Session) => boolean): Promise<Session> {
-    const now = this.svc.deps.clock.now();
+  private async record(s: Session, outcome: Outcome, still: (cur: Session) => boolean, scheduleFrom?: Date): Promise<Session> {
+    // Retries (429/503 back-off) count from the answer; regular collects from the call's start.
+    const now = outcome.kind === 'pending' && scheduleFrom ? scheduleFrom : this.svc.deps.clock.now();
     const step = stepFor(s, outcome, now);
     if (step.kind === 'reschedule') {
       await this.svc.deps.store.reschedule(s.id, step.at);

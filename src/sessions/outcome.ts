@@ -14,6 +14,9 @@ export function stepFor(session: Session, outcome: Outcome, now: Date): Step {
   switch (outcome.kind) {
     case 'pending': {
       const next = outcome.next_check_ms ? new Date(now.getTime() + outcome.next_check_ms) : null;
+      // A collect that changes nothing (same hint, same state) is not a change: no write, no new
+      // version, no wake-up of waiters; only the next check is scheduled (API.md §3 `version`).
+      if (next && session.status === 'pending' && unchanged(session, outcome)) return { kind: 'reschedule', at: next };
       const event: SessionEvent =
         session.status === 'created'
           ? { type: 'start', provider_state: outcome.state, progress: outcome.progress, launch: outcome.launch }
@@ -34,4 +37,10 @@ export function stepFor(session: Session, outcome: Outcome, now: Date): Step {
     case 'retry':
       return { kind: 'reschedule', at: new Date(now.getTime() + outcome.after_ms) };
   }
+}
+
+function unchanged(session: Session, outcome: Extract<Outcome, { kind: 'pending' }>): boolean {
+  return outcome.callback_key === undefined && !outcome.launch
+    && JSON.stringify(outcome.progress ?? null) === JSON.stringify(session.progress)
+    && JSON.stringify(outcome.state) === JSON.stringify(session.provider_state);
 }

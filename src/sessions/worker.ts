@@ -29,7 +29,7 @@ export class Worker {
 
   start(): void {
     const every = (ms: number, fn: () => Promise<unknown>) => this.timers.push(setInterval(() => void fn().catch((err) => this.svc.deps.log.error({ err: String(err) }, 'worker step failed')), ms));
-    every(this.opts.tickMs ?? 200, () => this.once('checks', () => this.runChecks()));
+    every(this.opts.tickMs ?? 200, () => this.once('checks', () => this.runDueChecks()));
     every(1000, () => this.once('expiry', () => this.expireDue()));
     every(30_000, () => this.once('erasure', () => this.eraseDue()));
     every(3_600_000, () => this.svc.deps.store.purgeIdempotency(new Date(this.svc.deps.clock.now().getTime() - 86_400_000)));
@@ -50,6 +50,14 @@ export class Worker {
     });
     this.running.add(p);
     await p;
+  }
+
+  /** A full batch means more checks are due: claim again at once rather than a tick later (bounded). */
+  private async runDueChecks(): Promise<void> {
+    const batch = this.opts.batch ?? 500;
+    for (let round = 0; round < 20 && this.timers.length > 0; round++) {
+      if ((await this.runChecks()) < batch) return;
+    }
   }
 
   /** Claims due provider checks with a lease and runs them, a bounded number at a time. */
