@@ -8,10 +8,22 @@ import { fpTestcertPem } from '../presets.js';
 
 const pinned = new Set([new X509Certificate(fpTestcertPem()).fingerprint256]);
 
+// A connection's client certificate does not change (TLS 1.3 has no renegotiation), and
+// getPeerCertificate() is costly: judge each keep-alive connection once.
+const judged = new WeakMap<TLSSocket, string | null>();
+
 /** The CN of a trusted client certificate, or null when the caller is not trusted. */
 export function trustedClientCn(req: IncomingMessage): string | null {
   const socket = req.socket as TLSSocket;
   if (typeof socket.getPeerCertificate !== 'function') return null;
+  const known = judged.get(socket);
+  if (known !== undefined) return known;
+  const cn = judge(socket);
+  judged.set(socket, cn);
+  return cn;
+}
+
+function judge(socket: TLSSocket): string | null {
   const cert = socket.getPeerCertificate();
   if (!cert || !cert.raw) return null;
   if (!socket.authorized && !pinned.has(cert.fingerprint256)) return null;
