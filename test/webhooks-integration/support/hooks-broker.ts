@@ -4,8 +4,11 @@
 import { afterEach } from 'vitest';
 import type { ComposeOptions } from '../../../src/compose.js';
 import type { Resolver } from '../../../src/webhooks/ssrf-guard.js';
+import { openStore } from '../../../src/storage/store.js';
 import { startBroker, type TestBroker } from '../../support/broker.js';
+import { openDatabase, TEST_SECRET } from '../../support/databases.js';
 import { FlowClient } from '../../support/flow-client.js';
+import { migrateFresh } from '../../webhooks/support/migrate.js';
 import { startReceiver, type Receiver, type Responder } from '../../webhooks/support/receiver.js';
 
 export interface HooksBroker extends TestBroker {
@@ -37,7 +40,15 @@ export async function hooksBroker(dialect: 'sqlite' | 'postgres', opts: ComposeO
     if (!address) throw new Error(`ENOTFOUND ${host}`);
     return [{ address, family: address.includes(':') ? 6 : 4 }];
   };
-  const b = await startBroker(dialect, { ...opts, webhookResolver: resolve, customer: { allow_private_webhooks: opts.allowPrivate ?? true } });
+  // A store migrated here (see migrateFresh) rather than by the broker: deterministic on PostgreSQL.
+  const database = await openDatabase(dialect);
+  const store = await openStore(database.url, TEST_SECRET);
+  await migrateFresh(store);
+  cleanups.push(async () => {
+    await store.close();
+    await database.drop();
+  });
+  const b = await startBroker(dialect, { ...opts, store, webhookResolver: resolve, customer: { allow_private_webhooks: opts.allowPrivate ?? true } });
   cleanups.push(() => b.close());
   const create = async (extra: Record<string, unknown>) =>
     (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo', relay_state: 'order-7', ...extra } })).body;
