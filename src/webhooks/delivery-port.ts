@@ -1,6 +1,7 @@
-// The storage port of the webhook dispatcher. The SQL implementation lives in src/storage (one
-// for SQLite and PostgreSQL); test/webhooks/memory-delivery-port.ts is the reference behaviour
-// and test/webhooks/dispatcher.test.ts the contract suite both must pass.
+// The storage port of the webhook dispatcher. The SQL implementation is
+// src/storage/webhooks-delivery-port.ts (SQLite and PostgreSQL); test/webhooks/support/
+// memory-delivery-port.ts is the reference behaviour, and the dispatcher-*.test.ts suites are the
+// contract both pass (test/webhooks/dispatcher-on-{sqlite,postgres}.test.ts run them on SQL).
 //
 // Rows the storage keeps (names are a suggestion):
 //   webhook_deliveries: id, event_id (= webhook-id), endpoint_id, body (exact bytes), state
