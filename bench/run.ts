@@ -1,7 +1,7 @@
 // `npm run bench [-- --quick] [-- --only=1,4] [-- --profile]`: runs every scenario of issue 7 in one
 // go, each bounded in time, prints figures as it goes, and writes BENCHMARKS.md and
-// bench/results.json. --profile runs the hosts with --cpu-prof (profiles in bench/profiles/).
-import { existsSync, readFileSync } from 'node:fs';
+// bench/results.json (quick or partial runs: bench/out/). --profile runs the hosts with --cpu-prof (profiles in bench/profiles/).
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -75,9 +75,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   const analysisPath = fileURLToPath(new URL('./analysis.md', import.meta.url));
   const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8').trim().split('\n') : [];
-  const partial = Boolean(only);
-  const md = fileURLToPath(new URL(partial ? '../BENCHMARKS.partial.md' : '../BENCHMARKS.md', import.meta.url));
-  const json = fileURLToPath(new URL(partial ? './results.partial.json' : './results.json', import.meta.url));
+  // Only a full run of every scenario replaces BENCHMARKS.md and bench/results.json; --quick and
+  // --only runs (CI, development) write to bench/out/ instead.
+  const partial = Boolean(only) || quick;
+  if (partial) mkdirSync(fileURLToPath(new URL('./out/', import.meta.url)), { recursive: true });
+  const md = fileURLToPath(new URL(partial ? './out/BENCHMARKS.md' : '../BENCHMARKS.md', import.meta.url));
+  const json = fileURLToPath(new URL(partial ? './out/results.json' : './results.json', import.meta.url));
   writeReport({
     date: new Date().toISOString(),
     command: `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`,

@@ -35,7 +35,7 @@ export interface Scenario {
   run(ctx: Context, result: ScenarioResult): Promise<void>;
 }
 
-export const fmt = (n: number, digits = 0): string =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : String(n);
+export const fmt = (n: number | null, digits = 0): string =>
+  typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '—';
 
 export const pct = (ratio: number): string => `${fmt(ratio * 100, 1)} %`;
