@@ -2,15 +2,17 @@
 // and the popup's last page (the iframe's page, long-polling /flow/:token/state, takes over there).
 import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
+import type { Locale } from '../core/types.js';
 import { esc } from './html.js';
+import { returnText, type ReturnText } from './oidc-messages.js';
 
 // The popup closes itself when the browser allows it (a window opened by script may be closed by it).
 const CLOSE_SCRIPT = 'window.close();';
 const CLOSE_HASH = createHash('sha256').update(CLOSE_SCRIPT).digest('base64');
 
-function page(title: string, text: string, script = ''): string {
+function page(locale: Locale | null, title: string, text: string, script = ''): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${esc(locale ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer"><title>${esc(title)}</title><link rel="stylesheet" href="/assets/flow.css"></head>
 <body><main><h1>${esc(title)}</h1><p id="status" role="status">${esc(text)}</p></main>${script}</body></html>`;
 }
@@ -22,23 +24,17 @@ function send(reply: FastifyReply, status: number, html: string, scriptHash?: st
   return reply.code(status).type('text/html; charset=utf-8').send(html);
 }
 
-export type ReturnProblem = 'unknown_state' | 'other_browser' | 'link_used' | 'try_again';
+export type ReturnProblem = Extract<ReturnText, 'unknown_state' | 'other_browser' | 'link_used' | 'try_again'>;
 
-const PROBLEMS: Record<ReturnProblem, [number, string]> = {
-  unknown_state: [400, 'This sign-in link is unknown or was already used. Start again from the shop.'],
-  other_browser: [403, 'This sign-in was started in another browser. Finish it there, or start again from the shop.'],
-  link_used: [400, 'This link was already used. Go back to the page you came from and press the button again.'],
-  try_again: [502, 'The identity provider could not be reached. Go back to the page you came from and try again.'],
-};
+const STATUS: Record<ReturnProblem, number> = { unknown_state: 400, other_browser: 403, link_used: 400, try_again: 502 };
 
-/** Nothing was changed; the person learns what to do next. */
-export function sendProblem(reply: FastifyReply, problem: ReturnProblem) {
-  const [status, text] = PROBLEMS[problem];
-  return send(reply, status, page('Sign-in not completed', text));
+/** Nothing was changed; the person learns what to do next (in the session's language when known). */
+export function sendProblem(reply: FastifyReply, problem: ReturnProblem, locale: Locale | null = null) {
+  return send(reply, STATUS[problem], page(locale, returnText(locale, 'title_problem'), returnText(locale, problem)));
 }
 
 /** The popup's end: the page in the iframe sees the final state itself and moves on. */
-export function sendPopupDone(reply: FastifyReply) {
-  const html = page('Done', 'You can close this window.', `<script>${CLOSE_SCRIPT}</script>`);
+export function sendPopupDone(reply: FastifyReply, locale: Locale) {
+  const html = page(locale, returnText(locale, 'title_done'), returnText(locale, 'close_window'), `<script>${CLOSE_SCRIPT}</script>`);
   return send(reply, 200, html, `sha256-${CLOSE_HASH}`);
 }

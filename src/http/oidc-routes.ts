@@ -89,7 +89,7 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     const { nonce } = parse(GoParams, req.params);
     const target = authorizeUrl(s, req.ip);
     if (!target) return reply.redirect(redirectUrl(s, config.publicUrl), 303);
-    if (!(await spendGoNonce(store, reply, s, nonce, secure))) return sendProblem(reply, 'link_used');
+    if (!(await spendGoNonce(store, reply, s, nonce, secure))) return sendProblem(reply, 'link_used', s.options.locale);
     reply.header('cache-control', 'no-store');
     return reply.redirect(target, 303);
   });
@@ -101,13 +101,15 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     // Unknown state, or one issued for another method: nothing to change (API.md §3).
     if (!found || found.method !== method) return sendProblem(reply, 'unknown_state');
     const mode = await returningMode(store, req, found);
-    if (!mode) return sendProblem(reply, 'other_browser');
+    const locale = found.options.locale;
+    reply.header('cache-control', 'no-store');
+    if (!mode) return sendProblem(reply, 'other_browser', locale);
     let s = await svc.expireIfDue(found);
     // A used state (the session already ended) changes nothing; the same browser is sent on.
     if (s.status === 'pending') s = await driver.callback(s, params, req.ip);
-    else if (!isFinal(s.status)) return sendProblem(reply, 'unknown_state');
-    if (!isFinal(s.status)) return sendProblem(reply, 'try_again');
-    if (mode === 'popup') return sendPopupDone(reply);
+    else if (!isFinal(s.status)) return sendProblem(reply, 'unknown_state', locale);
+    if (!isFinal(s.status)) return sendProblem(reply, 'try_again', locale);
+    if (mode === 'popup') return sendPopupDone(reply, locale);
     return reply.redirect(finishUrl(s) ?? redirectUrl(s, config.publicUrl), 303);
   });
 }

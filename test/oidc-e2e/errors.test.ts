@@ -164,7 +164,7 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
   });
 
   it('the go URL works once: a copy opened elsewhere does not set the callback cookie', async () => {
-    const s = await w.create('no-bankid');
+    const s = await w.create('no-bankid', { locale: 'nb' });
     const ctx = await browser.newContext();
     contexts.push(ctx);
     const page = await ctx.newPage();
@@ -177,5 +177,6 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
     const again = await fetch(go, { redirect: 'manual' });
     expect(again.status).toBe(400);
     expect(again.headers.get('set-cookie')).toBeNull();
+    expect(await again.text()).toContain('Lenken er allerede brukt'); // in the session's language
   });
 });
