@@ -25,10 +25,10 @@ function sameDigest(expected: string, secret: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Stored value: `<n|c>:<mode>:<sha256 hex>`; anything else is no binding. */
-function parse(value: string | null): { kind: 'n' | 'c'; mode: ReturnMode; digest: string } | null {
-  const m = /^([nc]):(top|popup):([0-9a-f]{64})$/.exec(value ?? '');
-  return m ? { kind: m[1] as 'n' | 'c', mode: m[2] as ReturnMode, digest: m[3] } : null;
+/** Stored value: `<n|c|u>:<mode>:<sha256 hex>` (nonce, cookie, cookie used once); else no binding. */
+function parse(value: string | null): { kind: 'n' | 'c' | 'u'; mode: ReturnMode; digest: string } | null {
+  const m = /^([ncu]):(top|popup):([0-9a-f]{64})$/.exec(value ?? '');
+  return m ? { kind: m[1] as 'n' | 'c' | 'u', mode: m[2] as ReturnMode, digest: m[3] } : null;
 }
 
 /** A fresh one-time nonce for the bound page; a newer one replaces any earlier nonce or cookie. */
@@ -59,10 +59,20 @@ export async function spendGoNonce(store: Store, reply: FastifyReply, s: Session
   return true;
 }
 
-/** The mode of the window coming back, or null when it is not the browser that went out. */
-export async function returningMode(store: Store, req: FastifyRequest, s: Session): Promise<ReturnMode | null> {
-  const stored = parse(await store.getCallbackBinding(s.id));
+export interface Returning {
+  mode: ReturnMode;
+  /** Marks this return as the one that exchanges the code; false when another request already did. */
+  claim(): Promise<boolean>;
+}
+
+/** The window coming back, or null when it is not the browser that went out. */
+export async function returning(store: Store, req: FastifyRequest, s: Session): Promise<Returning | null> {
+  const current = await store.getCallbackBinding(s.id);
+  const stored = parse(current);
   const secret = req.cookies?.[cookieName(s)];
-  if (!stored || stored.kind !== 'c' || !secret) return null;
-  return sameDigest(stored.digest, secret) ? stored.mode : null;
+  if (!stored || stored.kind === 'n' || !secret || !sameDigest(stored.digest, secret)) return null;
+  // Two returns at once (a double submit) must not both exchange: the loser's invalid_grant could
+  // otherwise fail the session before the winner completes it.
+  const claim = async () => stored.kind === 'c' && store.swapCallbackBinding(s.id, current as string, `u:${stored.mode}:${stored.digest}`);
+  return { mode: stored.mode, claim };
 }

@@ -11,7 +11,7 @@ import { OIDC_METHODS, type OidcMethod } from '../providers/oidc/profiles/index.
 import type { HttpDeps } from './deps.js';
 import { requireBinding } from './flow-binding.js';
 import { sendPopupDone, sendProblem } from './oidc-pages.js';
-import { mintGoNonce, returningMode, spendGoNonce, type ReturnMode } from './oidc-return-binding.js';
+import { mintGoNonce, returning, spendGoNonce, type ReturnMode } from './oidc-return-binding.js';
 import { finishUrl, redirectUrl } from './session-view.js';
 import { parse } from './validate.js';
 
@@ -49,6 +49,15 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     const s = await store.getSessionByPageToken(token);
     if (!s || s.flow !== 'browser') throw new ApiError('not_found', 'No such session.');
     return svc.expireIfDue(s);
+  }
+
+  /** A concurrent return is exchanging the code: wait (bounded) for the session it ends. */
+  async function settled(s: Session): Promise<Session> {
+    const change = deps.feed.next(s.id, 15_000); // subscribed before the re-read: no change is missed
+    const now = (await store.getSession(s.id)) ?? s;
+    if (isFinal(now.status)) return now;
+    await change;
+    return (await store.getSession(s.id)) ?? s;
   }
 
   /** The authorize URL while the session waits for the provider, else null. */
@@ -100,16 +109,16 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     const found = params.state ? await store.getSessionByCallbackKey(callbackKey(params.state)) : null;
     // Unknown state, or one issued for another method: nothing to change (API.md §3).
     if (!found || found.method !== method) return sendProblem(reply, 'unknown_state');
-    const mode = await returningMode(store, req, found);
+    const back = await returning(store, req, found);
     const locale = found.options.locale;
     reply.header('cache-control', 'no-store');
-    if (!mode) return sendProblem(reply, 'other_browser', locale);
+    if (!back) return sendProblem(reply, 'other_browser', locale);
     let s = await svc.expireIfDue(found);
     // A used state (the session already ended) changes nothing; the same browser is sent on.
-    if (s.status === 'pending') s = await driver.callback(s, params, req.ip);
-    else if (!isFinal(s.status)) return sendProblem(reply, 'unknown_state', locale);
+    if (s.status === 'pending' && (await back.claim())) s = await driver.callback(s, params, req.ip);
+    else if (s.status === 'pending') s = await settled(s);
     if (!isFinal(s.status)) return sendProblem(reply, 'try_again', locale);
-    if (mode === 'popup') return sendPopupDone(reply, locale);
+    if (back.mode === 'popup') return sendPopupDone(reply, locale);
     return reply.redirect(finishUrl(s) ?? redirectUrl(s, config.publicUrl), 303);
   });
 }

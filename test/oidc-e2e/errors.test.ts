@@ -24,7 +24,7 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
     browser = await launchChromium();
   }, 60_000);
   afterEach(async () => {
-    for (const idp of Object.values(w.idps.idps)) idp.tamper.clear();
+    for (const idp of Object.values(w.idps.idps)) idp.clear(); // records and tamper hooks
     await Promise.all(contexts.splice(0).map((c) => c.close()));
   });
   afterAll(async () => {
@@ -122,6 +122,18 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
     const replay = await fetch(callback, { redirect: 'manual' });
     expect(replay.status).toBe(403);
     expect(await w.read(s.id)).toEqual(done);
+  });
+
+  it('the same return delivered twice at once exchanges the code once and completes', async () => {
+    const { s, ctx, page } = await toIdp('dk-mitid');
+    const callback = await holdCallback(page);
+    const answers = await Promise.all([0, 1].map(() => ctx.request.get(callback, { maxRedirects: 0 })));
+    for (const a of answers) {
+      expect(a.status()).toBe(303);
+      expect(a.headers().location).toContain(`/done?id=${s.id}&status=complete`);
+    }
+    expect((await w.read(s.id)).status).toBe('complete');
+    expect(w.idps.idps['dk-mitid']!.records.filter((r) => r.path === '/token')).toHaveLength(1);
   });
 
   it('a foreign or unknown state changes nothing', async () => {
