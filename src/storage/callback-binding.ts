@@ -1,6 +1,6 @@
 // Which browser may return from an OIDC provider (migration 004, docs/oidc.md). The page mints a
 // one-time go nonce (`n:<digest>`); opening it in the top-level window or popup swaps it, once, for
-// the digest of a first-party cookie (`c:<digest>`) that the callback must present.
+// the digest of a first-party cookie (`c:<digest>`) that the callback must present (`u:` once used).
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.js';
 
