@@ -86,10 +86,12 @@ await runHost(async () => {
       read: ({ id }: { id: string }) => inject('GET', `/v1/sessions/${id}`),
       endpoint: ({ url }: { url: string }) => inject('POST', '/v1/webhook-endpoints', { url }),
       /** Completes pending demo sessions as the page's Approve would; answers each final time. */
-      async complete({ ids, concurrency }: { ids: string[]; concurrency?: number }) {
+      async complete({ ids, concurrency, perSecond }: { ids: string[]; concurrency?: number; perSecond?: number | null }) {
         const t0 = now();
         let failed = 0;
-        await pool(ids, concurrency ?? 16, async (id) => {
+        await pool(ids, concurrency ?? 16, async (id, i) => {
+          const due = perSecond ? t0 + (i * 1000) / perSecond - now() : 0;
+          if (due > 0) await new Promise((r) => setTimeout(r, due));
           const s = await broker.store.getSession(id);
           const done = s ? await broker.driver.callback(s, { action: 'approve', person: '0' }, '127.0.0.1') : null;
           if (done?.status !== 'complete') failed++;

@@ -91,8 +91,12 @@ export const waits: Scenario = {
       ctx.log(`  ${fmt(n)} waits opened in ${fmt(openMs / 1000, 1)} s, ${fmt(open)} open on the broker: RSS ${fmt(rssPer)} B per wait (heap ${fmt(heapPer)} B); idle CPU ${fmt(idleCpu * 100)} % of a core`);
       // Wake a sample (half long-polls, half streams) at a steady pace, by cancelling their sessions.
       const sampleSize = Math.min(WAKE_SAMPLE(ctx.quick), n);
-      const step = Math.max(1, Math.floor(n / sampleSize));
-      const sample = list.filter((_, i) => i % step === 0).slice(0, sampleSize);
+      const spread = (kind: 'poll' | 'sse') => {
+        const of = list.filter((w) => w.kind === kind);
+        const step = Math.max(1, Math.floor(of.length / (sampleSize / 2)));
+        return of.filter((_, i) => i % step === 0).slice(0, sampleSize / 2);
+      };
+      const sample = [...spread('poll'), ...spread('sse')];
       const started: Record<string, number> = await broker.call('cancelPaced', { ids: sample.map((w) => w.id), perSecond: 200 }, 60_000);
       const until = now() + 5000;
       while (sample.some((w) => w.woke === null && !w.failed) && now() < until) await sleep(20);

@@ -6,3 +6,4 @@ export const BANKID_WINDOW_S = (quick: boolean) => (quick ? 7 : 16);
 export const WEBHOOK_COMPLETIONS = (quick: boolean) => (quick ? [300] : [1_000, 10_000]);
 export const WAITS = (quick: boolean) => (quick ? 1_000 : 10_000);
 export const WAKE_SAMPLE = (quick: boolean) => (quick ? 200 : 1_000);
+export const WEBHOOK_PACE = 250;
