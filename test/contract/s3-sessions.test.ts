@@ -3,7 +3,7 @@
 // comments, end after final), reconcile list, cancel, headless BankID (launch, /qr), retention
 // (result_erased_at), and the identity shape.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { qrData, simCall, startSimulator, PERSON, type Simulator } from './harness/bankid.js';
+import { OTHER_PERSON, PERSON, simCall, startSimulator, type Simulator } from './harness/bankid.js';
 import { dialects } from './harness/databases.js';
 import { PageClient } from './harness/flow.js';
 import { EventStream, request } from './harness/http.js';
@@ -478,6 +478,17 @@ describe.each(DIALECTS)('API.md §3 sessions (%s)', (dialect) => {
       expect(act.status).toBe(200);
       const done = await eventually(async () => ((await shop.api.read(s.id)).status === 'complete' ? true : null), 10_000);
       expect(done).toBe(true);
+    });
+
+    it('personal_number restricts who may complete (BankID requirement.personalNumber)', async () => {
+      const s = await shop.api.create(headless({ personal_number: PERSON }));
+      const qr = (await shop.api.get(`/v1/sessions/${s.id}/qr`)).body;
+      await simCall(sim, 'POST', '/app/scan', { qr_data: qr.qr_data, personal_number: OTHER_PERSON, action: 'approve' });
+      await sleep(3000);
+      const r = await shop.api.read(s.id);
+      expect(r.status).not.toBe('complete');
+      expect(JSON.stringify(r)).not.toContain(OTHER_PERSON);
+      if (r.status === 'pending') await shop.api.post(`/v1/sessions/${s.id}/cancel`, {});
     });
 
     it('the broker never starts an order from personal_number alone (browser flow)', async () => {

@@ -7,6 +7,7 @@
 // binds nothing, and a second browser is refused.
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PERSON, simCall, startSimulator, type Simulator } from './harness/bankid.js';
 import { launchChromium, MerchantSite } from './harness/chromium.js';
 import { dialects } from './harness/databases.js';
 import { PageClient } from './harness/flow.js';
@@ -20,11 +21,13 @@ const NAME = 'Browser & Söner AB';
 let browser: Browser;
 let merchant: MerchantSite;
 let otherSite: MerchantSite;
+let sim: Simulator;
 beforeAll(async () => {
-  [browser, merchant, otherSite] = await Promise.all([launchChromium(), new MerchantSite().start(), new MerchantSite().start()]);
+  [browser, merchant, otherSite, sim] = await Promise.all([launchChromium(), new MerchantSite().start(), new MerchantSite().start(), startSimulator()]);
 });
 afterAll(async () => {
   await browser?.close();
+  await sim?.stop();
   await merchant?.close();
   await otherSite?.close();
 });
@@ -46,7 +49,9 @@ describe.each(DIALECTS)('API.md §4 results in the browser (%s)', (dialect) => {
   let targetError: string;
 
   beforeAll(async () => {
-    stack = await startStack(dialect);
+    stack = await startStack(dialect, {
+      serveEnv: { IDBRIDGE_BANKID_ENV: 'simulated', IDBRIDGE_BANKID_URL: sim.rpUrl, IDBRIDGE_BANKID_CA: `${sim.dir}/ca.pem` },
+    });
     target = `${merchant.origin}/return`;
     targetError = `${merchant.origin}/error`;
     [shop, plain] = (await Promise.all([
@@ -215,5 +220,51 @@ describe.each(DIALECTS)('API.md §4 results in the browser (%s)', (dialect) => {
     await full.waitForURL((u) => u.toString().startsWith(target), { timeout: 10_000 });
     await page.context().close();
     await full.context().close();
+  });
+
+  it('locale sets the page language', async () => {
+    for (const [locale, lang] of [['en', 'en'], ['sv', 'sv'], ['nb', 'nb'], ['da', 'da'], ['fi', 'fi']]) {
+      const s = await shop.api.create({ method: 'se-bankid', target, locale });
+      expect((await request(s.redirect_url)).text).toMatch(new RegExp(`<html[^>]* lang="${lang}"`));
+    }
+    const sv = await shop.api.create({ method: 'se-bankid', target, locale: 'sv' });
+    const page = await newPage();
+    await page.goto(sv.redirect_url);
+    await page.getByRole('button', { name: 'BankID på annan enhet' }).waitFor({ state: 'visible', timeout: 10_000 });
+    await page.context().close();
+  });
+
+  it('device: auto asks same or other device; other_device skips to the animated QR; same_device skips to opening the app', async () => {
+    const auto = await shop.api.create({ method: 'se-bankid', target });
+    const page = await newPage();
+    await page.goto(auto.redirect_url);
+    await page.getByRole('button', { name: 'BankID on another device' }).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByRole('button', { name: 'BankID on this device' }).isVisible()).toBe(true);
+    const other = await shop.api.create({ method: 'se-bankid', target, device: 'other_device' });
+    await page.goto(other.redirect_url);
+    await page.getByRole('img', { name: 'Open the BankID app and scan the QR code.' }).waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByRole('button', { name: 'BankID on another device' }).isVisible()).toBe(false);
+    const same = await shop.api.create({ method: 'se-bankid', target, device: 'same_device' });
+    await page.goto(same.redirect_url);
+    await page.getByText('Open BankID on this device').waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await page.getByRole('button', { name: 'BankID on another device' }).isVisible()).toBe(false);
+    expect(await page.getByRole('img', { name: 'Open the BankID app and scan the QR code.' }).isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it('a whole BankID browser flow (QR on another device) ends at target with id, status and relay_state', async () => {
+    const before = new Set(((await simCall(sim, 'GET', '/app/orders')).body.data as any[]).map((o) => o.order_ref));
+    const s = await shop.api.create({ method: 'se-bankid', target, device: 'other_device', relay_state: 'bankid-1' });
+    const page = await newPage();
+    await page.goto(s.redirect_url);
+    await page.getByRole('img', { name: 'Open the BankID app and scan the QR code.' }).waitFor({ state: 'visible', timeout: 10_000 });
+    const order = ((await simCall(sim, 'GET', '/app/orders')).body.data as any[]).find((o) => !before.has(o.order_ref));
+    expect(order).toBeTruthy();
+    expect((await simCall(sim, 'POST', `/app/orders/${order.order_ref}`, { personal_number: PERSON, action: 'approve' })).status).toBe(200);
+    await page.waitForURL((u) => u.toString().startsWith(target), { timeout: 15_000 });
+    expect(query(page.url())).toEqual({ id: s.id, status: 'complete', relay_state: 'bankid-1' });
+    expect(page.url()).not.toContain(PERSON);
+    expect((await shop.api.read(s.id)).result.identity.national_id.value).toBe(PERSON);
+    await page.context().close();
   });
 });

@@ -14,6 +14,8 @@ import { at, startStack, type Customer, type Stack } from './harness/stack.js';
 
 const DIALECTS = await dialects();
 const TARGET = 'http://127.0.0.1:9/return';
+/** Short delivery timeout and lease, so that a crashed node's delivery is taken over within seconds. */
+const SERVE_ENV = { IDBRIDGE_WEBHOOK_TIMEOUT_MS: '4000', IDBRIDGE_WEBHOOK_LEASE_MS: '5000' };
 const PERSON0 = { last_name: 'Lindqvist', personal_number: '199001012385' };
 
 function verify(secret: string, r: Received): any {
@@ -40,7 +42,7 @@ describe.each(DIALECTS)('API.md §5 webhooks (%s)', (dialect) => {
 
   beforeAll(async () => {
     rx = await new Receiver().start();
-    stack = await startStack(dialect);
+    stack = await startStack(dialect, { serveEnv: SERVE_ENV });
     [hooks, strict] = (await Promise.all([
       stack.customer({ name: 'Hooks', targets: [TARGET], webhookUrl: `${rx.url}/main`, allowPrivateWebhooks: true }),
       stack.customer({ name: 'Strict', targets: [TARGET] }),
@@ -61,6 +63,8 @@ describe.each(DIALECTS)('API.md §5 webhooks (%s)', (dialect) => {
     expect(list.status).toBe(200);
     const mine = list.body.data.find((e: any) => e.id === r.body.id);
     expect(mine).toMatchObject({ id: r.body.id, url: `${rx.url}/crud`, events: ['session.completed', 'session.failed'], status: r.body.status });
+    // The secret carries at least 128 random bits (API.md §3: every token handed out).
+    expect(Buffer.from(r.body.secret.slice('whsec_'.length), 'base64').length).toBeGreaterThanOrEqual(16);
     expect(list.text).not.toContain(r.body.secret);
     expect(list.text).not.toContain('whsec_');
     const del = await hooks.api.call('DELETE', `/v1/webhook-endpoints/${r.body.id}`);
@@ -236,4 +240,19 @@ describe.each(DIALECTS)('API.md §5 webhooks (%s)', (dialect) => {
     expect(await rx.waitFor(() => on('/main', expiring.id).length >= 1, 20_000)).toBe(true);
     expect(verify(mainSecret, on('/main', expiring.id)[0])).toMatchObject({ type: 'session.expired', data: { id: expiring.id, status: 'expired', relay_state: 'exp' } });
   }, 90_000);
+
+  it('an event is not lost to a crash: a node killed mid-delivery is replaced and the event still arrives with the same webhook-id', async () => {
+    rx.answers.set('/crash', 0);
+    const ep = (await hooks.api.post('/v1/webhook-endpoints', { url: `${rx.url}/crash` })).body;
+    const s = await completeDemo(hooks, { relay_state: 'crash' });
+    expect(await rx.waitFor(() => on('/crash', s.id).length >= 1)).toBe(true);
+    stack.serve.proc.child.kill('SIGKILL');
+    await stack.serve.proc.exited;
+    rx.answers.set('/crash', 200);
+    stack.serve = await stack.startServe({ IDBRIDGE_ENABLE_DEMO: '1', ...SERVE_ENV });
+    expect(await rx.waitFor(() => on('/crash', s.id).length >= 2, 30_000)).toBe(true);
+    const [first, again] = on('/crash', s.id);
+    expect(again.headers['webhook-id']).toBe(first.headers['webhook-id']);
+    expect(verify(ep.secret, again)).toMatchObject({ type: 'session.completed', data: { id: s.id, relay_state: 'crash' } });
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ export interface Received {
 
 export class Receiver {
   received: Received[] = [];
-  /** Status to answer per path (default 200); a function may decide per request. */
+  /** Status to answer per path (default 200; 0 = never answer); a function may decide per request. */
   answers = new Map<string, number | ((r: Received) => number)>();
   private server!: Server;
   url = '';
@@ -24,6 +24,7 @@ export class Receiver {
         this.received.push(r);
         const a = this.answers.get(r.path) ?? 200;
         const status = typeof a === 'function' ? a(r) : a;
+        if (status === 0) return; // hold the request open, as a stuck receiver does
         if (status >= 300 && status < 400) res.setHeader('location', `${this.url}/redirected`);
         res.statusCode = status;
         res.end();
@@ -48,6 +49,7 @@ export class Receiver {
   }
 
   close(): Promise<void> {
+    this.server.closeAllConnections();
     return new Promise((r) => this.server.close(() => r()));
   }
 }
