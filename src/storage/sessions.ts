@@ -118,6 +118,12 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
     async reschedule(id: string, at: Date): Promise<void> {
       await db.updateTable('sessions').set({ next_check_at: at.getTime() }).where('id', '=', id).where('status', '=', 'pending').execute();
     },
+    /** Releases the leases of one claimed batch in one write (one commit instead of one per check). */
+    async releaseLeases(ids: string[], owner: string): Promise<void> {
+      for (let i = 0; i < ids.length; i += 500) {
+        await db.updateTable('sessions').set({ lease_owner: null, lease_until: null }).where('id', 'in', ids.slice(i, i + 500)).where('lease_owner', '=', owner).execute();
+      }
+    },
     async releaseLease(id: string, owner: string): Promise<void> {
       await db.updateTable('sessions').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
     },
