@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { setProfiling } from './lib/child.js';
 import { machine } from './lib/machine.js';
-import { writeReport } from './lib/report.js';
+import { writeReport, type Run } from './lib/report.js';
 import type { Context, Scenario, ScenarioResult } from './lib/scenario.js';
 import { now } from './lib/stats.js';
 import { baseline } from './scenarios/s1-baseline.js';
@@ -43,7 +43,22 @@ function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T
   ]);
 }
 
+/** `--report-only`: rewrite BENCHMARKS.md from bench/results.json and bench/analysis.md, no run. */
+function reportOnly(): number {
+  const json = fileURLToPath(new URL('./results.json', import.meta.url));
+  const run = JSON.parse(readFileSync(json, 'utf8')) as Run;
+  writeReport({ ...run, analysis: readAnalysis() }, fileURLToPath(new URL('../BENCHMARKS.md', import.meta.url)), json);
+  console.log('rewrote BENCHMARKS.md from bench/results.json');
+  return 0;
+}
+
+function readAnalysis(): string[] {
+  const path = fileURLToPath(new URL('./analysis.md', import.meta.url));
+  return existsSync(path) ? readFileSync(path, 'utf8').trim().split('\n') : [];
+}
+
 export async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--report-only')) return reportOnly();
   const quick = argv.includes('--quick');
   const only = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',').map(Number);
   const profile = argv.includes('--profile');
@@ -73,8 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     results.set(s.id, result);
     console.log(`  (${Math.round(result.seconds)} s)`);
   }
-  const analysisPath = fileURLToPath(new URL('./analysis.md', import.meta.url));
-  const analysis = existsSync(analysisPath) ? readFileSync(analysisPath, 'utf8').trim().split('\n') : [];
+  const analysis = readAnalysis();
   // Only a full run of every scenario replaces BENCHMARKS.md and bench/results.json; --quick and
   // --only runs (CI, development) write to bench/out/ instead.
   const partial = Boolean(only) || quick;

@@ -92,6 +92,10 @@ await runHost(async () => {
         await pool(ids, concurrency ?? 16, async (id, i) => {
           const due = perSecond ? t0 + (i * 1000) / perSecond - now() : 0;
           if (due > 0) await new Promise((r) => setTimeout(r, due));
+          // Each completion is its own event-loop turn, as a page's request would be: better-sqlite3
+          // answers synchronously, so without this the lanes would run on microtasks alone and
+          // starve every socket (the dispatcher's sends) until the last completion.
+          else await new Promise((r) => setImmediate(r));
           const s = await broker.store.getSession(id);
           const done = s ? await broker.driver.callback(s, { action: 'approve', person: '0' }, '127.0.0.1') : null;
           if (done?.status !== 'complete') failed++;
