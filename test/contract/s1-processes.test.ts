@@ -244,6 +244,11 @@ describe('API.md §1 idbridge dev', () => {
     const base = `http://127.0.0.1:${port}`;
     const api = new Api(base, first.key);
     const target = /target URL:\s*(\S+)/.exec(first.out)?.[1] ?? `http://localhost:${port + 1}/return`;
+    // Every built-in simulator: BankID and the OIDC test IdPs stand behind their methods.
+    for (const method of ['se-bankid', 'no-bankid', 'dk-mitid', 'fi-ftn']) {
+      const r = await api.post('/v1/sessions', { method, target });
+      expect(r.status, `${method}: ${r.text}`).toBe(201);
+    }
     const s = await api.create({ method: 'demo', target, relay_state: 'dev-1' });
     await new PageClient(s.redirect_url).completeDemo(0);
     expect((await api.read(s.id)).result.identity.full_name).toEqual(expect.any(String));

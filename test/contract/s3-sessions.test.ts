@@ -409,6 +409,7 @@ describe.each(DIALECTS)('API.md §3 sessions (%s)', (dialect) => {
       expect(s).not.toHaveProperty('redirect_url');
       expect(s.launch).toMatchObject({ auto_start_token: expect.any(String), launch_url: expect.any(String), qr_url: expect.any(String) });
       expect((await shop.api.read(s.id)).launch).toEqual(s.launch);
+      expect(s.launch.qr_url.startsWith(`${stack.url}/`)).toBe(true);
       const qr = await shop.api.get(`/v1/sessions/${s.id}/qr`);
       expect(qr.status).toBe(200);
       expect(qr.body.qr_data).toMatch(/^bankid\.[^.]+\.\d+\.[0-9a-f]{64}$/);
@@ -436,11 +437,15 @@ describe.each(DIALECTS)('API.md §3 sessions (%s)', (dialect) => {
       const s = await shop.api.create(headless());
       const first = await eventually(async () => (await shop.api.read(s.id)).progress?.code, 5000);
       expect(first).toBe('outstanding_transaction');
+      const v0 = (await shop.api.read(s.id)).version;
       const qr = (await shop.api.get(`/v1/sessions/${s.id}/qr`)).body;
       await simCall(sim, 'POST', '/app/scan', { qr_data: qr.qr_data, personal_number: PERSON, action: 'hold' });
       const held = await eventually(async () => ((await shop.api.read(s.id)).progress?.code === 'user_sign' ? true : null), 8000);
       expect(held).toBe(true);
-      expect((await shop.api.read(s.id)).status).toBe('pending');
+      const heldRead = await shop.api.read(s.id);
+      expect(heldRead.status).toBe('pending');
+      // A changed hint is a change: the version rises.
+      expect(heldRead.version).toBeGreaterThan(v0);
       expectProblem(await shop.api.get(`/v1/sessions/${s.id}/qr`), 409);
       const c = await shop.api.post(`/v1/sessions/${s.id}/cancel`, {});
       expect(c.body.status).toBe('cancelled');
