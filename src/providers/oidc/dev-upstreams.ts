@@ -14,8 +14,9 @@ export interface DevUpstreamOptions {
 
 export async function serveDevOidcIdps(upstreams: OidcUpstreams, brokerUrl: string, opts: DevUpstreamOptions = {}): Promise<DevOidcIdps> {
   const methods = opts.methods ?? OIDC_METHODS;
-  const keys = {} as Record<OidcMethod, BrokerKeys>;
-  for (const method of methods) keys[method] = await upstreams.keys(method);
+  // Dev keys live in the dev database only: 2048-bit, generated in parallel, so `dev` starts fast.
+  const sets = await Promise.all(methods.map((method) => upstreams.keys(method, 2048)));
+  const keys = Object.fromEntries(methods.map((method, i) => [method, sets[i]])) as Record<OidcMethod, BrokerKeys>;
   const dev = await startDevOidcIdps({
     // The broker's own callback route (src/http/oidc-routes.ts), registered as the client's redirect URI.
     callback_url: (method) => `${brokerUrl}/flow/callback/${method}`,

@@ -31,11 +31,14 @@ export class OidcUpstreams {
     private readonly options: OidcUpstreamOptions = {},
   ) {}
 
-  /** The broker's keys toward `method`: configured, stored, or generated once and stored. */
-  keys(method: OidcMethod): Promise<BrokerKeys> {
+  /**
+   * The broker's keys toward `method`: configured, stored, or generated once and stored. `bits`
+   * only matters for a first generation (`idbridge dev` uses 2048 to start fast; default 3072).
+   */
+  keys(method: OidcMethod, bits?: number): Promise<BrokerKeys> {
     let pending = this.keySets.get(method);
     if (!pending) {
-      pending = this.loadKeys(method);
+      pending = this.loadKeys(method, bits);
       pending.catch(() => this.keySets.delete(method));
       this.keySets.set(method, pending);
     }
@@ -62,11 +65,11 @@ export class OidcUpstreams {
     return publicJwks(...sets.filter((s): s is BrokerKeys => s !== null));
   }
 
-  private async loadKeys(method: OidcMethod): Promise<BrokerKeys> {
+  private async loadKeys(method: OidcMethod, bits?: number): Promise<BrokerKeys> {
     const configured = this.env[`${envPrefix(method)}${KEYS_SUFFIX}`];
     if (configured) return loadBrokerKeys(JSON.parse(configured) as PrivateJwks);
     const now = (this.options.clock ?? systemClock).now();
-    return loadBrokerKeys(await this.keyStore.ensureBrokerKeys(method, () => generateBrokerKeys(), now));
+    return loadBrokerKeys(await this.keyStore.ensureBrokerKeys(method, () => generateBrokerKeys({ modulus_length: bits }), now));
   }
 }
 
