@@ -5,7 +5,7 @@ import { ApiError } from '../core/errors.js';
 import { CreateSessionBody } from '../sessions/create-input.js';
 import { createSession } from '../sessions/create.js';
 import { sessionView } from './session-view.js';
-import { parse } from './validate.js';
+import { decodeCursor, IdParams, parse } from './validate.js';
 import { longPoll, streamEvents, WaitLimiter } from './waits.js';
 import type { HttpDeps } from './deps.js';
 
@@ -23,19 +23,6 @@ const ListQuery = z
     cursor: z.string().max(512).optional(),
   })
   .strict();
-
-const IdParams = z.object({ id: z.string().min(1).max(128) });
-
-function decodeCursor(c: string | undefined): { t: number; id: string } | null {
-  if (!c) return null;
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    if (typeof v.t === 'number' && typeof v.id === 'string') return v;
-  } catch {
-    /* fall through */
-  }
-  throw new ApiError('invalid_request', 'Bad cursor.', [{ field: 'cursor', message: 'not a cursor this API returned' }]);
-}
 
 export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { svc, config, feed } = deps;

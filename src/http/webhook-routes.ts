@@ -8,7 +8,7 @@ import { registerEndpoint } from '../webhooks/register-endpoint.js';
 import type { Resolver } from '../webhooks/ssrf-guard.js';
 import { deliveryView, endpointView } from '../webhooks/views.js';
 import type { HttpDeps } from './deps.js';
-import { parse } from './validate.js';
+import { decodeCursor, IdParams, parse } from './validate.js';
 
 /** What compose.ts hands the webhook routes besides the common deps. */
 export interface WebhookHttpDeps {
@@ -35,19 +35,6 @@ const DeliveriesQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.string().max(512).optional(),
 }).strict();
-
-const IdParams = z.object({ id: z.string().min(1).max(128) });
-
-function decodeCursor(c: string | undefined): { t: number; id: string } | null {
-  if (!c) return null;
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-    if (typeof v.t === 'number' && typeof v.id === 'string') return v;
-  } catch {
-    /* fall through */
-  }
-  throw new ApiError('invalid_request', 'Bad cursor.', [{ field: 'cursor', message: 'not a cursor this API returned' }]);
-}
 
 const notFound = () => new ApiError('not_found', 'No such webhook endpoint.');
 
