@@ -11,6 +11,7 @@ import { dialects } from './harness/databases.js';
 import { PageClient } from './harness/flow.js';
 import { Api, request } from './harness/http.js';
 import { eventually, freePort, freePortPair, newSecretKey, Running } from './harness/processes.js';
+import { TcpProxy } from './harness/tcp-proxy.js';
 import { at, startStack, type Customer, type Serve, type Stack } from './harness/stack.js';
 
 const DIALECTS = await dialects();
@@ -216,6 +217,27 @@ describe.each(DIALECTS)('API.md §1 processes and commands (%s)', (dialect) => {
     ctrl.abort();
     await Promise.all([poll, stream]);
   });
+
+  it.runIf(dialect === 'postgres')('GET /readyz answers 503 while the database does not answer, /healthz stays 200, and both recover', async () => {
+    const pg = new URL(stack.db.url);
+    const proxy = await new TcpProxy(pg.hostname, Number(pg.port || 5432)).start();
+    pg.host = `127.0.0.1:${proxy.port}`;
+    const viaProxy = await stack.startServe({ IDBRIDGE_DATABASE_URL: pg.toString() });
+    stack.extra.push(viaProxy);
+    try {
+      expect((await request(`${viaProxy.url}/readyz`)).status).toBe(200);
+      await proxy.cut();
+      const down = await eventually(async () => (await request(`${viaProxy.url}/readyz`)).status === 503, 10_000, 250);
+      expect(down).toBe(true);
+      expect((await request(`${viaProxy.url}/healthz`)).status).toBe(200);
+      await proxy.restore();
+      const up = await eventually(async () => (await request(`${viaProxy.url}/readyz`)).status === 200, 15_000, 250);
+      expect(up).toBe(true);
+      expect((await new Api(viaProxy.url, shop.api_key).get('/v1/webhook-endpoints')).status).toBe(200);
+    } finally {
+      await proxy.close();
+    }
+  }, 40_000);
 });
 
 // `idbridge dev` is one SQLite file by definition (API.md §1), so it runs once, not per dialect.
