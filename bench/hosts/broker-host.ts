@@ -17,6 +17,8 @@ interface Args {
   /** The simulator to wire se-bankid to, through compose's own IDBRIDGE_BANKID_* settings. */
   bankid?: { rpUrl: string; caPem: string };
   allowPrivateWebhooks?: boolean;
+  /** false: neither the collector nor the webhook dispatcher starts until told (startDispatcher). */
+  runWorker?: boolean;
 }
 
 const now = () => performance.timeOrigin + performance.now();
@@ -54,6 +56,7 @@ await runHost(async () => {
   }
   const b = await startBroker(args.dialect, {
     env,
+    runWorker: args.runWorker,
     store,
     customer: { allow_private_webhooks: args.allowPrivateWebhooks ?? false },
   });

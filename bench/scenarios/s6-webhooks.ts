@@ -40,21 +40,24 @@ export const webhooks: Scenario = {
   title: 'Webhooks: completions → first attempt, deliveries/s',
   budgetSeconds: (quick) => (quick ? 60 : 200),
   async run(ctx, result) {
-    const runs: { n: number; perSecond: number | null }[] = [
+    const runs: { n: number; perSecond: number | null; backlog?: boolean }[] = [
       ...WEBHOOK_COMPLETIONS(ctx.quick).map((n) => ({ n, perSecond: null })),
-      // The same at a steady pace the node sustains, so the latency is the dispatcher's, not the
-      // backlog of a burst that saturates the process's one core.
+      // The same at a steady pace, so the latency is the dispatcher's alone.
       { n: ctx.quick ? 300 : 1_000, perSecond: WEBHOOK_PACE },
+      // A backlog: every event is written while the dispatcher is off, then it starts; the drain
+      // rate is what the dispatcher can do, not how fast completions come.
+      { n: Math.max(...WEBHOOK_COMPLETIONS(ctx.quick)), perSecond: null, backlog: true },
     ];
-    for (const { n, perSecond: pace } of runs) {
-      const label = pace ? `${fmt(n)} at ${pace}/s` : `${fmt(n)} burst`;
+    for (const { n, perSecond: pace, backlog } of runs) {
+      const label = backlog ? `${fmt(n)} backlog` : pace ? `${fmt(n)} at ${pace}/s` : `${fmt(n)} burst`;
       const receiver = await startReceiver();
-      const broker = await startHost('broker-host.ts', { dialect: 'sqlite', env: { IDBRIDGE_RATE_LIMIT_CREATE: '0' }, allowPrivateWebhooks: true });
+      const broker = await startHost('broker-host.ts', { dialect: 'sqlite', env: { IDBRIDGE_RATE_LIMIT_CREATE: '0' }, allowPrivateWebhooks: true, runWorker: !backlog });
       try {
         await broker.call('endpoint', { url: receiver.url });
         const { ids } = await broker.call('prepare', { n, start: true, concurrency: 16, body: { method: 'demo', target: `${broker.info.merchant}/done` } }, 180_000);
         const t0 = now();
         const done = await broker.call('complete', { ids, concurrency: 16, perSecond: pace }, 180_000);
+        if (backlog) await broker.call('startDispatcher');
         const deadline = now() + (ctx.quick ? 20_000 : 60_000);
         while (receiver.arrivals.size < n && now() < deadline) await sleep(50);
         const received = receiver.arrivals.size;
@@ -71,14 +74,14 @@ export const webhooks: Scenario = {
           first_attempt_ms: roundAll({ ...latency }), received, receiver_requests: receiver.requests, delivered_rows: delivered,
           delivery_span_seconds: span, deliveries_per_s: perSecond, wall_seconds: (now() - t0) / 1000,
         };
-        result.targets.push({ name: `${label}: first attempt p95`, target: '≤ 1 s', value: `p50 ${fmt(latency.p50)} ms, p95 ${fmt(latency.p95)} ms`, met: latency.p95 <= 1000 && received === n });
-        result.targets.push({ name: `${label}: deliveries/s`, target: pace ? '(paced: equals the pace)' : '≥ 1,000 /s', value: `${fmt(perSecond)} /s${perSecond >= 0.9 * completionRate ? ` (at the completion rate, ${fmt(completionRate)} /s: the dispatcher kept up)` : ''}`, met: pace ? null : perSecond >= 1000 && received === n });
+        if (!backlog) result.targets.push({ name: `${label}: first attempt p95`, target: '≤ 1 s', value: `p50 ${fmt(latency.p50)} ms, p95 ${fmt(latency.p95)} ms`, met: latency.p95 <= 1000 && received === n });
+        result.targets.push({ name: `${label}: deliveries/s`, target: backlog ? '≥ 1,000 /s (the dispatcher’s own rate)' : '(bounded by the completions; see backlog)', value: `${fmt(perSecond)} /s${!backlog && perSecond >= 0.9 * completionRate ? ` (= the completion rate, ${fmt(completionRate)} /s: the dispatcher kept up)` : ''}`, met: backlog ? perSecond >= 1000 && received === n : null });
         if (received < n) result.notes.push(`${label}: only ${received} of ${n} events reached the receiver within the time bound.`);
       } finally {
         await broker.stop();
         await receiver.close();
       }
     }
-    result.notes.push('One broker process over SQLite with its dispatcher (compose.ts: outbox in the session transaction, dispatcher woken after commit); one endpoint (http, customer allow_private_webhooks) to a receiver in the runner process that answers 204. First-attempt latency = webhook_attempts.started_at of attempt 1 − webhook_events.created_at (the final state’s transaction), both from the broker’s clock. Deliveries/s = distinct webhook-ids received / time from the first to the last arrival; while completions are still being made, this is also bounded by how fast they come. “burst” = completions as fast as 16 lanes in the broker process make them (the process’s one core is then shared by completions and deliveries); “at N/s” = completions at a steady N per second.');
+    result.notes.push('One broker process over SQLite with its dispatcher (compose.ts: outbox in the session transaction, dispatcher woken after commit); one endpoint (http, customer allow_private_webhooks) to a receiver in the runner process that answers 204. First-attempt latency = webhook_attempts.started_at of attempt 1 − webhook_events.created_at (the final state’s transaction), both from the broker’s clock. Deliveries/s = distinct webhook-ids received / time from the first to the last arrival; while completions are still being made, this is also bounded by how fast they come. “burst” = completions as fast as 16 lanes in the broker process make them (the process’s one core is then shared by completions and deliveries); “at N/s” = completions at a steady N per second; “backlog” = all events written with the dispatcher off, then it starts (its first-attempt latency then only measures the wait, so it is not judged).');
   },
 };
