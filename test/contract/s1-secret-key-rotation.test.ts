@@ -1,14 +1,13 @@
 // API.md §1 "Processes and commands", IDBRIDGE_SECRET_KEY: "32 random bytes as 64 hex digits, or a
 // list `id1:hex,id2:hex` where the first encrypts and all decrypt, for rotation".
-// PENDING (not run by vitest until renamed to .test.ts): a broker started on the single-key form
-// cannot be rotated. README.md's recipe "deploy `new:HEX,old:HEX`" (and the plain list
-// `NEWHEX,OLDHEX`) both make every row sealed under the single key unreadable: reads answer 500.
+// A broker started on the single-key form can be rotated with README.md's recipe
+// (`new:HEX,old:HEX`) or the plain list (`NEWHEX,OLDHEX`): rows sealed before stay readable.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dialects } from '../harness/databases.js';
-import { PageClient } from '../harness/flow.js';
-import { Api } from '../harness/http.js';
-import { newSecretKey } from '../harness/processes.js';
-import { at, startStack, type Customer, type Stack } from '../harness/stack.js';
+import { dialects } from './harness/databases.js';
+import { PageClient } from './harness/flow.js';
+import { Api } from './harness/http.js';
+import { newSecretKey } from './harness/processes.js';
+import { at, startStack, type Customer, type Stack } from './harness/stack.js';
 
 const DIALECTS = await dialects();
 const TARGET = 'http://127.0.0.1:9/return';
