@@ -25,6 +25,8 @@ export function writeReport(run: Run, mdPath: string, jsonPath: string): void {
     `Machine: ${m.cores} cores (${m.cpu_model}), ${m.memory_gib} GiB memory, ${m.platform}, Node ${m.node}.`,
     'Every server under test runs in its own process on 127.0.0.1; the load comes from the runner process on the same machine, so on 2 cores load generator and server share the CPU. Machine-readable figures: `bench/results.json`.',
     '',
+    'Commands: `npm run bench` (every scenario, full size, writes this file), `npm run bench -- --quick` (every scenario small; CI runs it; writes `bench/out/`), `-- --only=5,6` (some scenarios, to `bench/out/`), `-- --profile` (hosts under `node --cpu-prof`, profiles in `bench/profiles/`), `-- --report-only` (rewrite this file from `bench/results.json` and `bench/analysis.md`). Scenario code: `bench/scenarios/`, one file per scenario (2 and 3 share one).',
+    '',
     '## Targets',
     '',
     '| scenario | figure | target | measured | |',

@@ -26,7 +26,7 @@ export const baseline: Scenario = {
       const r = await cannon({ url, connections: load.connections, seconds: load.seconds });
       ctx.log(`  bare Fastify: ${fmt(r.rps)} req/s, p99 ${r.p99} ms (${host.info.bytes} B body, ${load.connections} connections, ${load.seconds} s)`);
       result.figures = { body_bytes: host.info.bytes, connections: load.connections, seconds: load.seconds, ...r };
-      result.targets.push({ name: 'reference for (2) and (3)', target: '—', value: `${fmt(r.rps)} req/s`, met: null });
+      result.targets.push({ name: 'bare Fastify alone (2 and 3 re-measure it beside the broker)', target: '—', value: `${fmt(r.rps)} req/s, p99 ${r.p99} ms`, met: null });
     } finally {
       await host.stop();
     }
