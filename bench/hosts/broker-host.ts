@@ -42,9 +42,8 @@ await runHost(async () => {
     writeFileSync(caFile, args.bankid.caPem);
     Object.assign(env, { IDBRIDGE_BANKID_ENV: 'simulated', IDBRIDGE_BANKID_URL: args.bankid.rpUrl, IDBRIDGE_BANKID_CA: caFile });
   }
-  // Kysely's Migrator finds its tables in any PostgreSQL schema (no migrationTableSchema in
-  // src/storage/connect.ts), so a fresh schema next to a leftover one would skip creating them;
-  // create them first, as test/webhooks/support/migrate.ts does.
+  // Kysely's Migrator used to find its tables in any PostgreSQL schema, so a fresh schema next to a
+  // leftover one skipped creating them (fixed in src by c3ac1d6); creating them first stays harmless.
   let pgDb: TestDatabase | null = null;
   let store: Store | undefined;
   if (args.dialect === 'postgres') {
