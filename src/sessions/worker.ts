@@ -64,18 +64,18 @@ export class Worker {
   /** Claims due provider checks with a lease and runs them, a bounded number at a time. */
   async runChecks(): Promise<number> {
     const { store, clock } = this.svc.deps;
-    const ids = await store.claimDueChecks(this.owner, clock.now(), this.opts.leaseMs ?? 30_000, this.opts.batch ?? 500);
+    const claimed = await store.claimDueChecks(this.owner, clock.now(), this.opts.leaseMs ?? 30_000, this.opts.batch ?? 500);
+    const ids = claimed.map((s) => s.id);
     const limit = this.opts.concurrency ?? 64;
     let next = 0;
     const lane = async () => {
-      while (next < ids.length) {
-        const id = ids[next++];
+      while (next < claimed.length) {
+        const s = claimed[next++];
         try {
-          const s = await store.getSession(id);
-          if (s) await this.driver.check(s);
+          await this.driver.check(s);
         } catch (err) {
-          this.svc.deps.log.warn({ session_id: id, err: String(err) }, 'check failed');
-          await store.reschedule(id, new Date(clock.now().getTime() + 2000));
+          this.svc.deps.log.warn({ session_id: s.id, err: String(err) }, 'check failed');
+          await store.reschedule(s.id, new Date(clock.now().getTime() + 2000));
         }
       }
     };

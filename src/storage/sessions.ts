@@ -96,23 +96,25 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         .map((r) => r.id);
     },
     /** Claims pending sessions whose provider check is due, with a lease (one node at a time). */
-    async claimDueChecks(owner: string, now: Date, leaseMs: number, limit: number): Promise<string[]> {
+    /** Answers the claimed sessions whole, so the collector needs no second read per check. */
+    async claimDueChecks(owner: string, now: Date, leaseMs: number, limit: number): Promise<Session[]> {
       const t = now.getTime();
       return db.transaction().execute(async (tx) => {
         let q = tx
           .selectFrom('sessions')
-          .select('id')
+          .selectAll()
           .where('status', '=', 'pending')
           .where('next_check_at', '<=', t)
           .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', t)]))
           .orderBy('next_check_at')
           .limit(limit);
         if (dialect === 'postgres') q = q.forUpdate().skipLocked();
-        const ids = (await q.execute()).map((r) => r.id);
+        const rows = await q.execute();
+        const ids = rows.map((r) => r.id);
         if (ids.length) {
           await tx.updateTable('sessions').set({ lease_owner: owner, lease_until: t + leaseMs }).where('id', 'in', ids).execute();
         }
-        return ids;
+        return rows.map((r) => fromRow(r, sealer));
       });
     },
     async reschedule(id: string, at: Date): Promise<void> {
