@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { postgresAvailable } from '../test/support/databases.js';
 import { setProfiling } from './lib/child.js';
 import { machine } from './lib/machine.js';
 import { writeReport, type Run } from './lib/report.js';
@@ -18,20 +18,6 @@ import { webhooks } from './scenarios/s6-webhooks.js';
 import { waits } from './scenarios/s7-waits.js';
 
 const SCENARIOS: Scenario[] = [baseline, readSession, createSession, flows, bankid, webhooks, waits];
-const PG_URL = process.env.IDBRIDGE_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresAnswers(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
 
 function withTimeout<T>(p: Promise<T>, seconds: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
@@ -65,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   setProfiling(profile);
   const started = now();
   const results = new Map<number, ScenarioResult>();
-  const ctx: Context = { quick, postgres: await postgresAnswers(), log: (line) => console.log(line), results };
+  const ctx: Context = { quick, postgres: await postgresAvailable(), log: (line) => console.log(line), results };
   const m = machine();
   console.log(`IDBridge benchmarks${quick ? ' (quick)' : ''}: ${m.cores} cores, ${m.cpu_model}, ${m.memory_gib} GiB, Node ${m.node}; PostgreSQL ${ctx.postgres ? 'answers' : 'does NOT answer'}`);
   let failures = 0;
