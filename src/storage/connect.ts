@@ -56,6 +56,10 @@ async function connectPostgres(url: string, opts: { poolSize?: number; schema?: 
     ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
   });
   pool.on('error', () => undefined); // a dropped idle client is replaced on next use
+  // A client that is checked out between two statements (inside a transaction) has no listener of
+  // the pool's: when PostgreSQL goes away its 'error' would crash the process. The statement in
+  // flight fails on its own and the request answers 503; the broken client is not reused.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }

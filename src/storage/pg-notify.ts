@@ -20,6 +20,7 @@ export async function bridgeNotifications(url: string, feed: ChangeFeed, log: Lo
   let listener: pg.Client | null = null;
   const sender = new pg.Pool({ connectionString: url, max: 2 });
   sender.on('error', () => undefined);
+  sender.on('connect', (client) => client.on('error', () => undefined));
 
   async function listen(): Promise<void> {
     if (closed) return;
