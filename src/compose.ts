@@ -54,7 +54,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
   if (!config.secretKey) throw new Error('IDBRIDGE_SECRET_KEY is required');
   const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(config.logLevel);
-  const store = opts.store ?? (await openStore(config.databaseUrl, config.secretKey));
+  const store = opts.store ?? (await openStore(config.databaseUrl, config.secretKey, { poolSize: config.dbPoolSize }));
   await store.migrate();
   const providers = new Map<MethodId, Provider>();
   if (config.enableDemo) providers.set('demo', createDemoProvider());

@@ -3,6 +3,7 @@ import { SETTINGS } from './schema.js';
 
 export interface Config {
   databaseUrl: string;
+  dbPoolSize: number;
   port: number;
   host: string;
   publicUrl: string;
@@ -49,6 +50,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const port = raw.IDBRIDGE_PORT as number;
   return {
     databaseUrl: raw.IDBRIDGE_DATABASE_URL as string,
+    dbPoolSize: raw.IDBRIDGE_DB_POOL_SIZE as number,
     port,
     host: raw.IDBRIDGE_HOST as string,
     publicUrl: ((raw.IDBRIDGE_PUBLIC_URL as string | undefined) ?? `http://localhost:${port}`).replace(/\/$/, ''),

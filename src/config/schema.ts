@@ -33,6 +33,7 @@ function oidcSettings(): Setting[] {
 export const SETTINGS = [
   s('IDBRIDGE_DATABASE_URL', z.string().regex(/^(sqlite:|postgres(ql)?:\/\/)/), 'sqlite:./idbridge.db',
     '`sqlite:PATH` (embedded, one node) or `postgres://user@host:5432/db` (one or many nodes).'),
+  s('IDBRIDGE_DB_POOL_SIZE', int(1, 1000), '10', 'PostgreSQL connections per process (plus two for LISTEN/NOTIFY). Keep nodes × this under the server\'s `max_connections`.'),
   s('IDBRIDGE_PORT', int(0, 65535), '3000', 'TCP port of the broker.'),
   s('IDBRIDGE_HOST', z.string().min(1), '0.0.0.0', 'Address to listen on (`dev` uses 127.0.0.1).'),
   s('IDBRIDGE_PUBLIC_URL', z.url().optional(), undefined,

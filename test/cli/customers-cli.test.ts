@@ -70,7 +70,7 @@ describe.each(await dialects())('customer and key commands on %s', (dialect) => 
       ['customers', 'add', '--name', 'X', '--bogus'],
     ]) {
       const r = await runCli(args, env);
-      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toMatch(/idbridge \w+: /);
     }
     const after = await runCli(['customers', 'list', '--json'], env);

@@ -31,6 +31,8 @@ export async function startBroker(
     IDBRIDGE_SECRET_KEY: TEST_SECRET,
     IDBRIDGE_ENABLE_DEMO: '1',
     IDBRIDGE_LOG_LEVEL: 'silent',
+    // many brokers share one PostgreSQL during a test run: stay well under its max_connections
+    IDBRIDGE_DB_POOL_SIZE: '3',
     ...opts.env,
   });
   const broker = await composeBroker(config, { logger: createLogger('silent'), ...opts });

@@ -13,7 +13,7 @@ export interface CliResult {
 /** Runs `idbridge ARGS` as a separate process, as an operator would. */
 export function runCli(args: string[], env: Record<string, string>): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, IDBRIDGE_DB_POOL_SIZE: '2', ...env }, timeout: 60_000 }, (err, stdout, stderr) => {
       let json: unknown = null;
       try {
         json = JSON.parse(stdout);

@@ -46,7 +46,7 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
     if (k.startsWith('IDBRIDGE_') || /^(https?|all|no)_proxy$/i.test(k)) continue;
     env[k] = v;
   }
-  return { ...env, NO_PROXY: '*', IDBRIDGE_LOG_LEVEL: 'warn', ...extra };
+  return { ...env, NO_PROXY: '*', IDBRIDGE_LOG_LEVEL: 'warn', IDBRIDGE_DB_POOL_SIZE: '3', ...extra };
 }
 
 export interface CliResult {
