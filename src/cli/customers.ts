@@ -57,6 +57,10 @@ export async function customersCommand(argv: string[]): Promise<void> {
   }
   if (sub === 'add') {
     if (!values.name) throw new AdminError('--name is required');
+    // Every argument is checked before the database is opened: a refused call touches nothing.
+    checkUrlList(values.target ?? [], 'target');
+    checkUrlList(values['frame-origin'] ?? [], 'frame-origin');
+    if (values.method) checkMethods(values.method);
     const allowPrivate = values['allow-private-webhooks'] ?? false;
     const webhookUrl = values['webhook-url'];
     // Refuse a bad webhook URL before anything is written (API.md §5 rules, as at the API).
