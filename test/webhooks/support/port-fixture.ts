@@ -3,16 +3,10 @@
 // the default; the SQL storage runs the same suites by pointing IDBRIDGE_DELIVERY_PORT_FIXTURE at a
 // module whose `createPortFixture()` returns this shape.
 import type { AttemptRecord, DeliveryPort } from '../../../src/webhooks/delivery-port.js';
+import type { MemoryEndpoint } from './memory-delivery-port.js';
 
-export interface FixtureEndpoint {
-  id: string;
-  url: string;
-  secrets: string[];
-  allow_private: boolean;
-  status: 'enabled' | 'disabled';
-  disabled_reason: string | null;
-  failing_since: Date | null;
-}
+/** The endpoint as the fixtures keep it: the same shape as the in-memory port's. */
+export type FixtureEndpoint = MemoryEndpoint;
 
 export interface FixtureDelivery {
   id: string;

@@ -2,23 +2,14 @@
 // the app's pickup. Time comes from the injected clock only.
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../../core/ids.js';
-import type { CallInitiator, Requirement } from '../types.js';
 import { age, collectable, DEFAULT_TIMING, fail, type OrderTiming, type SimOrder } from './order.js';
 import { noSuchOrder, SimError } from './sim-error.js';
 
-export interface NewOrder {
-  kind: 'auth' | 'sign';
-  callInitiator: CallInitiator | null;
-  endUserIp: string | null;
-  personalNumber: string | null;
-  requirement: Requirement;
-  userVisibleData?: string;
-  userNonVisibleData?: string;
-  userVisibleDataFormat?: string;
-  returnRisk: boolean;
-  returnUrl: string | null;
-  rpName: string;
-}
+/** What an RP request asks for; the rest of a SimOrder is the simulator's own state. */
+export type NewOrder = Pick<
+  SimOrder,
+  'kind' | 'callInitiator' | 'endUserIp' | 'requirement' | 'userVisibleData' | 'userNonVisibleData' | 'userVisibleDataFormat' | 'returnRisk' | 'returnUrl' | 'rpName'
+> & { personalNumber: string | null };
 
 export type AppAction = 'approve' | 'cancel' | 'hold';
 
