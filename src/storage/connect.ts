@@ -1,4 +1,5 @@
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import type { DatabaseIntrospector, DatabaseMetadata, DatabaseMetadataOptions, SchemaMetadata, TableMetadata } from 'kysely';
 import type { Database } from './schema.js';
 import { migrationProvider } from './migrations/index.js';
 
@@ -60,7 +61,7 @@ async function connectPostgres(url: string, opts: { poolSize?: number; schema?: 
   // the pool's: when PostgreSQL goes away its 'error' would crash the process. The statement in
   // flight fails on its own and the request answers 503; the broken client is not reused.
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
   return { db, dialect: 'postgres', close: () => db.destroy() };
 }
 
@@ -72,4 +73,62 @@ export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<s
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * PostgreSQL with an introspector that sees only the connection's own schema. Kysely's stock one
+ * (used by its Migrator to find its bookkeeping tables) lists every table of every schema and calls
+ * `has_schema_privilege(name, …)` per row: a schema dropped by someone else while it runs fails the
+ * whole query ("schema … does not exist"), so one deployment's `migrate` could fail because another
+ * deployment in the same database was being removed. Ours reads pg_catalog for `current_schema()`
+ * only and resolves nothing by name.
+ */
+class CurrentSchemaPostgresDialect extends PostgresDialect {
+  override createIntrospector(db: Kysely<any>): DatabaseIntrospector {
+    return new CurrentSchemaIntrospector(db);
+  }
+}
+
+class CurrentSchemaIntrospector implements DatabaseIntrospector {
+  constructor(private readonly db: Kysely<any>) {}
+
+  async getSchemas(): Promise<SchemaMetadata[]> {
+    const r = await sql<{ name: string }>`select current_schema() as name`.execute(this.db);
+    return r.rows.filter((s) => s.name !== null);
+  }
+
+  async getTables(options: DatabaseMetadataOptions = { withInternalKyselyTables: false }): Promise<TableMetadata[]> {
+    const r = await sql<{ schema: string; table: string; kind: string; column: string; type: string; type_schema: string; not_null: boolean; has_default: boolean }>`
+      select ns.nspname as schema, c.relname as table, c.relkind as kind, a.attname as column,
+             t.typname as type, tns.nspname as type_schema, a.attnotnull as not_null, a.atthasdef as has_default
+        from pg_catalog.pg_class c
+        join pg_catalog.pg_namespace ns on ns.oid = c.relnamespace
+        join pg_catalog.pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        join pg_catalog.pg_type t on t.oid = a.atttypid
+        join pg_catalog.pg_namespace tns on tns.oid = t.typnamespace
+       where ns.nspname = current_schema() and c.relkind in ('r', 'v', 'p')
+       order by c.relname, a.attnum`.execute(this.db);
+    const tables = new Map<string, TableMetadata & { columns: TableMetadata['columns'][number][] }>();
+    for (const row of r.rows) {
+      if (!options.withInternalKyselyTables && row.table.startsWith('kysely_migration')) continue;
+      let t = tables.get(row.table);
+      if (!t) {
+        t = { name: row.table, schema: row.schema, isView: row.kind === 'v', columns: [] };
+        tables.set(row.table, t);
+      }
+      t.columns.push({
+        name: row.column,
+        dataType: row.type,
+        dataTypeSchema: row.type_schema,
+        isNullable: !row.not_null,
+        hasDefaultValue: row.has_default,
+        isAutoIncrementing: false,
+      });
+    }
+    return [...tables.values()];
+  }
+
+  async getMetadata(options?: DatabaseMetadataOptions): Promise<DatabaseMetadata> {
+    return { tables: await this.getTables(options) };
+  }
 }
