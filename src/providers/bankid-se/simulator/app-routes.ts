@@ -1,11 +1,14 @@
 // HTTP face of the simulated app: GET /app (page), GET /app/orders, POST /app/scan,
-// POST /app/autostart, POST /app/orders/{orderRef}.
+// POST /app/autostart, POST /app/orders/{orderRef}; and for tests GET /app/calls?order_ref=…,
+// the RP API calls the simulator received (who called, when), as a simulator run as its own
+// process can show them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { appPage } from './app-page.js';
 import { parseJsonObject, readBody, remoteIp, sendHtml, sendJson } from './http-util.js';
 import type { AppAction } from './order-book.js';
 import type { SimOrder } from './order.js';
 import type { AppRequest, PhoneApp } from './phone-app.js';
+import type { RecordedCall } from './rp-api.js';
 import { SimError } from './sim-error.js';
 
 type Body = Record<string, unknown>;
@@ -38,10 +41,21 @@ const POSTS: Record<string, (app: PhoneApp, body: Body, req: IncomingMessage) =>
   '/app/autostart': (app, body, req) => app.autostart(String(body.auto_start_token ?? ''), appRequest(body, req)),
 };
 
-export function createAppHandler(app: PhoneApp) {
+function callsView(calls: RecordedCall[], req: IncomingMessage) {
+  const orderRef = new URL(req.url ?? '/', 'https://simulator').searchParams.get('order_ref');
+  const chosen = orderRef ? calls.filter((c) => c.orderRef === orderRef) : calls;
+  return {
+    data: chosen.map((c) => ({
+      endpoint: c.endpoint, order_ref: c.orderRef, client_cn: c.clientCn, remote: c.remote, at: c.at.toISOString(), status: c.status,
+    })),
+  };
+}
+
+export function createAppHandler(app: PhoneApp, calls: RecordedCall[] = []) {
   return async (req: IncomingMessage, res: ServerResponse, path: string): Promise<void> => {
     if (req.method === 'GET' && (path === '/app' || path === '/app/')) return sendHtml(res, appPage());
     if (req.method === 'GET' && path === '/app/orders') return sendJson(res, 200, { data: app.pending().map(orderView) });
+    if (req.method === 'GET' && path === '/app/calls') return sendJson(res, 200, callsView(calls, req));
     if (req.method !== 'POST') return sendJson(res, 405, { error: 'method_not_allowed', message: 'Use POST' });
     const body = parseJsonObject(await readBody(req, 64_000));
     if (!body) return sendJson(res, 400, { error: 'invalid_json', message: 'Send a JSON object' });

@@ -50,7 +50,7 @@ export async function startBankIdSimulator(options: BankIdSimulatorOptions = {})
   const calls: RecordedCall[] = [];
   const app = new PhoneApp(book, new CompletionFactory(credentials.ca, clock), clock);
   const rp = createRpHandler({ book, faults, clock, calls }, prefix);
-  const appHandler = createAppHandler(app);
+  const appHandler = createAppHandler(app, calls);
 
   const https = createServer(
     // Ask for a client certificate without requiring one: /rp/* answers 401 itself (API.md §7).

@@ -4,7 +4,7 @@ import type { Clock } from '../../../core/ids.js';
 import type { CollectResponse } from '../types.js';
 import { trustedClientCn } from './client-trust.js';
 import type { FaultQueue } from './faults.js';
-import { parseJsonObject, readBody, sendJson } from './http-util.js';
+import { parseJsonObject, readBody, remoteIp, sendJson } from './http-util.js';
 import type { NewOrder, OrderBook } from './order-book.js';
 import type { SimOrder } from './order.js';
 import { SimError } from './sim-error.js';
@@ -12,7 +12,12 @@ import { checkAuthOrSign, checkOrderRef, checkPhone } from './validate.js';
 
 export interface RecordedCall {
   endpoint: string;
+  /** Who called, as BankID itself can tell: the CN of the client certificate. */
   clientCn: string;
+  /** The TLS connection's peer, `address:port` (one keep-alive connection is one client). */
+  remote: string;
+  /** The body's orderRef (collect, cancel), so that a test can follow one order's calls. */
+  orderRef: string | null;
   at: Date;
   status: number;
 }
@@ -69,7 +74,9 @@ export function createRpHandler(deps: RpDeps, prefix: string) {
     if (cn === null) return fail(res, 401, 'unauthorized', 'A trusted client certificate is required');
     const endpoint = path.slice(prefix.length + 1);
     const handler = ENDPOINTS[endpoint];
-    const record = (status: number) => deps.calls.push({ endpoint, clientCn: cn, at: deps.clock.now(), status });
+    const remote = `${remoteIp(req)}:${req.socket.remotePort ?? 0}`;
+    let orderRef: string | null = null;
+    const record = (status: number) => deps.calls.push({ endpoint, clientCn: cn, remote, orderRef, at: deps.clock.now(), status });
     if (!handler) return record(404), fail(res, 404, 'notFound', 'Not found');
     if (req.method !== 'POST') return record(405), fail(res, 405, 'methodNotAllowed', 'Method not allowed');
     // BankID accepts exactly application/json; a charset parameter is refused (reference §1.5).
@@ -80,6 +87,7 @@ export function createRpHandler(deps: RpDeps, prefix: string) {
     if (fault) return record(fault.status), sendJson(res, fault.status, fault.body, fault.headers);
     const body = parseJsonObject(await readBody(req));
     if (!body) return record(400), fail(res, 400, 'invalidParameters', 'Invalid JSON');
+    if (typeof body.orderRef === 'string') orderRef = body.orderRef;
     try {
       const answer = handler(deps, body, cn);
       record(200);
