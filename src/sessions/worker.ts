@@ -27,8 +27,19 @@ export class Worker {
     this.owner = opts.owner ?? `node-${randomToken(6)}`;
   }
 
+  /** While the database is away every 100 ms tick fails: log the first failure, then once per 10 s. */
+  private failures = { count: 0, loggedAt: 0 };
+
+  private stepFailed(err: unknown): void {
+    const now = Date.now();
+    this.failures.count++;
+    if (now - this.failures.loggedAt < 10_000) return;
+    this.svc.deps.log.error({ err: String(err), failures: this.failures.count }, 'worker step failed');
+    this.failures = { count: 0, loggedAt: now };
+  }
+
   start(): void {
-    const every = (ms: number, fn: () => Promise<unknown>) => this.timers.push(setInterval(() => void fn().catch((err) => this.svc.deps.log.error({ err: String(err) }, 'worker step failed')), ms));
+    const every = (ms: number, fn: () => Promise<unknown>) => this.timers.push(setInterval(() => void fn().catch((err) => this.stepFailed(err)), ms));
     // The tick's jitter adds to every collect interval (BankID: 2 s ± 0.25 s); 100 ms keeps it at ± 0.1 s.
     every(this.opts.tickMs ?? 100, () => this.once('checks', () => this.runDueChecks()));
     every(1000, () => this.once('expiry', () => this.expireDue()));
@@ -64,10 +75,17 @@ export class Worker {
   /** Claims due provider checks with a lease and runs them, a bounded number at a time. */
   async runChecks(): Promise<number> {
     const { store, clock } = this.svc.deps;
-    const claimed = await store.claimDueChecks(this.owner, clock.now(), this.opts.leaseMs ?? 30_000, this.opts.batch ?? 500);
+    const leaseMs = this.opts.leaseMs ?? 30_000;
+    const claimed = await store.claimDueChecks(this.owner, clock.now(), leaseMs, this.opts.batch ?? 500);
     const ids = claimed.map((s) => s.id);
     const limit = this.opts.concurrency ?? 64;
     let next = 0;
+    // Leases are renewed while their checks run: a slow provider or database must not let a lease
+    // lapse under a collect in flight (another node would collect the same order beside it).
+    const inFlight = new Set(ids);
+    const renewal = ids.length === 0 ? null : setInterval(() => {
+      void store.renewLeases([...inFlight], this.owner, new Date(clock.now().getTime() + leaseMs)).catch(() => undefined);
+    }, leaseMs / 3);
     const lane = async () => {
       while (next < claimed.length) {
         const s = claimed[next++];
@@ -76,10 +94,13 @@ export class Worker {
         } catch (err) {
           this.svc.deps.log.warn({ session_id: s.id, err: String(err) }, 'check failed');
           await store.reschedule(s.id, new Date(clock.now().getTime() + 2000));
+        } finally {
+          inFlight.delete(s.id);
         }
       }
     };
     const lanes = await Promise.allSettled(Array.from({ length: Math.min(limit, ids.length) }, lane));
+    if (renewal) clearInterval(renewal);
     // One write for the whole batch, once every lane is done: a write per check was about a third
     // of the collector's SQLite work.
     await store.releaseLeases(ids, this.owner);
