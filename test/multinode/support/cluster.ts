@@ -30,6 +30,8 @@ export interface Node {
   /** The logs of every run so far, the current one included. */
   output(): string;
   starts: number;
+  /** Exits the test did not cause (a crash), as `code/signal: last log lines`. */
+  crashes: string[];
   start(): Promise<void>;
   kill(): Promise<void>;
 }
@@ -97,17 +99,23 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         ...options.env,
       };
       const runs: BrokerProcess[] = [];
+      const killed = new WeakSet<BrokerProcess>();
       const node: Node = {
-        ...spec, port, url: `http://127.0.0.1:${port}`, process: null, starts: 0,
+        ...spec, port, url: `http://127.0.0.1:${port}`, process: null, starts: 0, crashes: [],
         output: () => runs.map((r) => r.output()).join(''),
         async start() {
-          node.process = await startBrokerProcess(env, port);
-          runs.push(node.process);
+          const p = await startBrokerProcess(env, port);
+          node.process = p;
+          runs.push(p);
           node.starts++;
+          p.child.once('exit', (code, signal) => {
+            if (!killed.has(p)) node.crashes.push(`${code}/${signal}: ${p.output().slice(-2000)}`);
+          });
         },
         async kill() {
           const p = node.process;
           node.process = null;
+          if (p) killed.add(p);
           await p?.kill();
         },
       };
