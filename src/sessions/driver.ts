@@ -13,6 +13,23 @@ export interface BrowserInfo {
   page_url?: string;
 }
 
+/**
+ * BankID hands out a final collect answer once (reference §1.6): a final outcome whose write fails
+ * (the database restarting) is written again every second for up to 20 s, while the check's lease
+ * is renewed, instead of being lost to the next collect's invalidParameters. Pending outcomes are
+ * not retried: the next collect asks again.
+ */
+export async function writeFinalDurably<T>(final: boolean, write: () => Promise<T>, attempts = 20, delayMs = 1000): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!final || attempt >= attempts) throw err;
+      await new Promise((r) => setTimeout(r, delayMs));
+    }
+  }
+}
+
 export class SessionDriver {
   constructor(private readonly svc: SessionService) {}
 
@@ -60,7 +77,8 @@ export class SessionDriver {
       this.svc.deps.log.warn({ session_id: s.id, err: String(err) }, 'provider check failed');
       outcome = { kind: 'retry', after_ms: 2000, reason: 'error' };
     }
-    return this.record(s, outcome, (cur) => cur.status === 'pending' && cur.version === s.version, startedAt);
+    const final = outcome.kind === 'complete' || outcome.kind === 'failed';
+    return writeFinalDurably(final, () => this.record(s, outcome, (cur) => cur.status === 'pending' && cur.version === s.version, startedAt));
   }
 
   /** The person pressed Cancel on our page: the session fails `user_cancelled`, the order stops. */
