@@ -19,6 +19,7 @@ import { ChangeFeed } from './sessions/change-feed.js';
 import { SessionDriver } from './sessions/driver.js';
 import { SessionService } from './sessions/service.js';
 import { Worker } from './sessions/worker.js';
+import { databaseClock, postgresNow } from './storage/db-clock.js';
 import { bridgeNotifications } from './storage/pg-notify.js';
 import { openStore, type Store } from './storage/store.js';
 import { createDispatcher, type Resolver, type WebhookDispatcher } from './webhooks/index.js';
@@ -52,10 +53,12 @@ export interface ComposeOptions {
 
 export async function composeBroker(config: Config, opts: ComposeOptions = {}): Promise<Broker> {
   if (!config.secretKey) throw new Error('IDBRIDGE_SECRET_KEY is required');
-  const clock = opts.clock ?? systemClock;
   const log = opts.logger ?? createLogger(config.logLevel);
   const store = opts.store ?? (await openStore(config.databaseUrl, config.secretKey, { poolSize: config.dbPoolSize }));
   await store.migrate();
+  // Several nodes share PostgreSQL: they all tell time by its clock (leases, due checks, expiry).
+  const dbClock = !opts.clock && store.dialect === 'postgres' ? await databaseClock(postgresNow(store)) : null;
+  const clock = opts.clock ?? dbClock ?? systemClock;
   const providers = new Map<MethodId, Provider>();
   if (config.enableDemo) providers.set('demo', createDemoProvider());
   // OIDC upstreams from IDBRIDGE_<NO_BANKID|DK_MITID|FI_FTN>_* (docs/oidc.md); keys sealed in the database.
@@ -124,6 +127,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
       await dispatcher.stop();
       await app.close();
       await bridge?.close();
+      dbClock?.close();
       await bankid?.close();
       if (!opts.store) await store.close();
     },
