@@ -6,6 +6,7 @@ import { EventEmitter } from 'node:events';
 export class ChangeFeed {
   private readonly emitter = new EventEmitter();
   private readonly external: ((id: string) => void)[] = [];
+  private readonly watchers = new Set<(id: string) => void>();
 
   constructor() {
     this.emitter.setMaxListeners(0);
@@ -14,12 +15,20 @@ export class ChangeFeed {
   /** Called after a committed change; forwards to other nodes when a bridge is attached. */
   publish(id: string): void {
     this.emitter.emit(id);
+    for (const fn of this.watchers) fn(id);
     for (const fn of this.external) fn(id);
   }
 
   /** Called by a cross-node bridge when another node changed a session. */
   deliver(id: string): void {
     this.emitter.emit(id);
+    for (const fn of this.watchers) fn(id);
+  }
+
+  /** Every change, this node's and (through the bridge) other nodes': the collector's held copies. */
+  watch(fn: (id: string) => void): () => void {
+    this.watchers.add(fn);
+    return () => this.watchers.delete(fn);
   }
 
   onPublish(fn: (id: string) => void): void {

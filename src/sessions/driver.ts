@@ -2,7 +2,7 @@
 // checks all end here, as an Outcome turned into a state change.
 import { isFinal, type Session } from '../core/types.js';
 import type { Outcome, ProgressContext, StartContext } from '../providers/contract.js';
-import { stepFor } from './outcome.js';
+import { stepFor, type Step } from './outcome.js';
 import type { SessionService } from './service.js';
 
 export interface BrowserInfo {
@@ -11,6 +11,15 @@ export interface BrowserInfo {
   callback_url: string;
   /** The workflow page itself (an eID app's way back after a same-device start). */
   page_url?: string;
+}
+
+/** What a collector check reads of a session (the collector holds only this in memory). */
+export type CheckSession = Pick<Session, 'id' | 'method' | 'status' | 'version' | 'expires_at' | 'options' | 'progress' | 'provider_state'>;
+
+/** A check's result: the session as it now is, and when to check it next (null: no more checks). */
+export interface CheckResult {
+  session: CheckSession;
+  next_at: Date | null;
 }
 
 /**
@@ -33,7 +42,7 @@ export async function writeFinalDurably<T>(final: boolean, write: () => Promise<
 export class SessionDriver {
   constructor(private readonly svc: SessionService) {}
 
-  private progressContext(s: Session, ip: string | null): ProgressContext {
+  private progressContext(s: Pick<Session, 'id' | 'options'>, ip: string | null): ProgressContext {
     return { session_id: s.id, locale: s.options.locale, now: this.svc.deps.clock.now(), end_user_ip: ip };
   }
 
@@ -61,12 +70,15 @@ export class SessionDriver {
     return this.record(s, outcome, (cur) => cur.status === 'pending');
   }
 
-  /** One collector check of a pending session (BankID collect). */
-  async check(s: Session): Promise<Session> {
+  /**
+   * One collector check of a pending session (BankID collect), by the node that holds its lease.
+   * A collect that changes nothing writes nothing: the caller keeps the schedule (`next_at`).
+   */
+  async check(s: CheckSession): Promise<CheckResult> {
     const provider = this.svc.provider(s.method);
-    if (s.status !== 'pending' || !s.provider_state || !provider.progress) return s;
+    if (s.status !== 'pending' || !s.provider_state || !provider.progress) return { session: s, next_at: null };
     const expired = await this.svc.expireIfDue(s);
-    if (isFinal(expired.status)) return expired;
+    if (isFinal(expired.status)) return { session: expired, next_at: null };
     // The next collect is due 2 s after this one started, not after it answered, so that the
     // interval the provider sees does not grow by the call's and the write's latency.
     const startedAt = this.svc.deps.clock.now();
@@ -77,8 +89,17 @@ export class SessionDriver {
       this.svc.deps.log.warn({ session_id: s.id, err: String(err) }, 'provider check failed');
       outcome = { kind: 'retry', after_ms: 2000, reason: 'error' };
     }
+    // Retries (429/503 back-off) count from the answer; regular collects from the call's start.
+    const from = outcome.kind === 'pending' ? startedAt : this.svc.deps.clock.now();
+    const step = stepFor(s, outcome, from);
+    if (step.kind === 'reschedule') return { session: s, next_at: step.at };
     const final = outcome.kind === 'complete' || outcome.kind === 'failed';
-    return writeFinalDurably(final, () => this.record(s, outcome, (cur) => cur.status === 'pending' && cur.version === s.version, startedAt));
+    const r = await writeFinalDurably(final, () => this.apply(s, step, (cur) => cur.status === 'pending' && cur.version === s.version));
+    if (!r) return { session: s, next_at: null };
+    if (r.session.status !== 'pending') return { session: r.session, next_at: null };
+    // Not applied (another writer changed the session since it was read): check again, no sooner
+    // than BankID's 2 s after this collect, with the session as it now is.
+    return { session: r.session, next_at: r.changed ? step.next_check_at : new Date(startedAt.getTime() + 2000) };
   }
 
   /** The person pressed Cancel on our page: the session fails `user_cancelled`, the order stops. */
@@ -97,18 +118,19 @@ export class SessionDriver {
     return provider.view(s.provider_state, this.progressContext(s, ip));
   }
 
-  private async record(s: Session, outcome: Outcome, still: (cur: Session) => boolean, scheduleFrom?: Date): Promise<Session> {
-    // Retries (429/503 back-off) count from the answer; regular collects from the call's start.
-    const now = outcome.kind === 'pending' && scheduleFrom ? scheduleFrom : this.svc.deps.clock.now();
-    const step = stepFor(s, outcome, now);
+  private async record(s: Session, outcome: Outcome, still: (cur: Session) => boolean): Promise<Session> {
+    const step = stepFor(s, outcome, this.svc.deps.clock.now());
     if (step.kind === 'reschedule') {
       await this.svc.deps.store.reschedule(s.id, step.at);
       return s;
     }
-    const r = await this.svc.apply(s.id, (cur) => (still(cur) ? step.event : null), {
+    return (await this.apply(s, step, still))?.session ?? s;
+  }
+
+  private apply(s: CheckSession, step: Extract<Step, { kind: 'event' }>, still: (cur: Session) => boolean) {
+    return this.svc.apply(s.id, (cur) => (still(cur) ? step.event : null), {
       next_check_at: step.next_check_at,
       ...(step.callback_key !== undefined ? { callback_key: step.callback_key } : {}),
     });
-    return r?.session ?? s;
   }
 }

@@ -10,7 +10,10 @@ export type Step =
   | { kind: 'event'; event: SessionEvent; next_check_at: Date | null; callback_key?: string | null }
   | { kind: 'reschedule'; at: Date };
 
-export function stepFor(session: Session, outcome: Outcome, now: Date): Step {
+/** What a step reads of the session. */
+export type StepSession = Pick<Session, 'status' | 'options' | 'progress' | 'provider_state'>;
+
+export function stepFor(session: StepSession, outcome: Outcome, now: Date): Step {
   switch (outcome.kind) {
     case 'pending': {
       const next = outcome.next_check_ms ? new Date(now.getTime() + outcome.next_check_ms) : null;
@@ -39,7 +42,7 @@ export function stepFor(session: Session, outcome: Outcome, now: Date): Step {
   }
 }
 
-function unchanged(session: Session, outcome: Extract<Outcome, { kind: 'pending' }>): boolean {
+function unchanged(session: StepSession, outcome: Extract<Outcome, { kind: 'pending' }>): boolean {
   return outcome.callback_key === undefined && !outcome.launch
     && JSON.stringify(outcome.progress ?? null) === JSON.stringify(session.progress)
     && JSON.stringify(outcome.state) === JSON.stringify(session.provider_state);

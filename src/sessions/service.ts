@@ -79,7 +79,7 @@ export class SessionService {
     return this.expireIfDue(s);
   }
 
-  async expireIfDue(s: Session): Promise<Session> {
+  async expireIfDue<T extends Pick<Session, 'id' | 'status' | 'expires_at'>>(s: T): Promise<T | Session> {
     if (isFinal(s.status) || s.expires_at > this.deps.clock.now()) return s;
     const r = await this.apply(s.id, (cur) => (!isFinal(cur.status) && cur.expires_at <= this.deps.clock.now() ? { type: 'expire' } : null));
     return r?.session ?? s;

@@ -98,13 +98,22 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
     /** Claims pending sessions whose provider check is due, with a lease (one node at a time). */
     /** Answers the claimed sessions whole, so the collector needs no second read per check. */
     async claimDueChecks(owner: string, now: Date, leaseMs: number, limit: number): Promise<Session[]> {
+      return (await this.holdDueChecks(owner, now, leaseMs, limit)).map((h) => h.session);
+    },
+    /**
+     * Leases pending sessions whose check is due by `now + horizonMs` (free or lease run out at
+     * `now`), and answers each with its due time. While leased, a row's next_check_at is its
+     * lease's end: the claim's index scan skips held rows, and when the holder dies the order is
+     * due for another node exactly when the lease runs out. The holder keeps the real due times.
+     */
+    async holdDueChecks(owner: string, now: Date, leaseMs: number, limit: number, horizonMs = 0): Promise<{ session: Session; due: number }[]> {
       const t = now.getTime();
       return db.transaction().execute(async (tx) => {
         let q = tx
           .selectFrom('sessions')
           .selectAll()
           .where('status', '=', 'pending')
-          .where('next_check_at', '<=', t)
+          .where('next_check_at', '<=', t + horizonMs)
           .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', t)]))
           .orderBy('next_check_at')
           .limit(limit);
@@ -112,25 +121,53 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         const rows = await q.execute();
         const ids = rows.map((r) => r.id);
         if (ids.length) {
-          await tx.updateTable('sessions').set({ lease_owner: owner, lease_until: t + leaseMs }).where('id', 'in', ids).execute();
+          await tx.updateTable('sessions').set({ lease_owner: owner, lease_until: t + leaseMs, next_check_at: t + leaseMs }).where('id', 'in', ids).execute();
         }
-        return rows.map((r) => fromRow(r, sealer));
+        return rows.map((r) => ({ session: fromRow(r, sealer), due: Number(r.next_check_at) }));
+      });
+    },
+    /**
+     * Renews this owner's leases of still-pending sessions, 500 rows a statement; answers the
+     * version of each renewed row. A row missing from the answer is no longer this owner's to check
+     * (final, or taken over after the lease ran out).
+     */
+    async renewCheckLeases(owner: string, ids: string[], now: Date, leaseMs: number): Promise<Map<string, number>> {
+      const until = now.getTime() + leaseMs;
+      const renewed = new Map<string, number>();
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await db
+          .updateTable('sessions')
+          .set({ lease_until: until, next_check_at: until })
+          .where('id', 'in', ids.slice(i, i + 500))
+          .where('lease_owner', '=', owner)
+          .where('status', '=', 'pending')
+          .returning(['id', 'version'])
+          .execute();
+        for (const r of rows) renewed.set(r.id, Number(r.version));
+      }
+      return renewed;
+    },
+    /** Gives held checks back with their due times (a node stopping): others take them at once. */
+    async releaseCheckLeases(owner: string, held: { id: string; due: number }[]): Promise<void> {
+      // One statement per due time (rounded up to 10 ms, never earlier) and 500 rows.
+      const byDue = new Map<number, string[]>();
+      for (const h of held) {
+        const due = Math.ceil(h.due / 10) * 10;
+        const ids = byDue.get(due);
+        if (ids) ids.push(h.id);
+        else byDue.set(due, [h.id]);
+      }
+      await db.transaction().execute(async (tx) => {
+        for (const [due, ids] of byDue) {
+          for (let i = 0; i < ids.length; i += 500) {
+            await tx.updateTable('sessions').set({ lease_owner: null, lease_until: null, next_check_at: due })
+              .where('id', 'in', ids.slice(i, i + 500)).where('lease_owner', '=', owner).where('status', '=', 'pending').execute();
+          }
+        }
       });
     },
     async reschedule(id: string, at: Date): Promise<void> {
       await db.updateTable('sessions').set({ next_check_at: at.getTime() }).where('id', '=', id).where('status', '=', 'pending').execute();
-    },
-    /** Releases the leases of one claimed batch in one write (one commit instead of one per check). */
-    async releaseLeases(ids: string[], owner: string): Promise<void> {
-      for (let i = 0; i < ids.length; i += 500) {
-        await db.updateTable('sessions').set({ lease_owner: null, lease_until: null }).where('id', 'in', ids.slice(i, i + 500)).where('lease_owner', '=', owner).execute();
-      }
-    },
-    /** Extends this owner's leases (a batch still being checked), 500 rows a statement. */
-    async renewLeases(ids: string[], owner: string, until: Date): Promise<void> {
-      for (let i = 0; i < ids.length; i += 500) {
-        await db.updateTable('sessions').set({ lease_until: until.getTime() }).where('id', 'in', ids.slice(i, i + 500)).where('lease_owner', '=', owner).execute();
-      }
     },
     async releaseLease(id: string, owner: string): Promise<void> {
       await db.updateTable('sessions').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
