@@ -50,7 +50,7 @@ describe.runIf(pgAvailable)('SIGKILLed nodes and a PostgreSQL restart under load
       nodes: [{ name: 'node-a', role: 'all' }, { name: 'node-b', role: 'all' }, { name: 'node-c', role: 'all' }],
       env: { IDBRIDGE_WEBHOOK_LEASE_MS: '10000', IDBRIDGE_WEBHOOK_TIMEOUT_MS: '3000', IDBRIDGE_RATE_LIMIT_CREATE: '0' },
     });
-  }, 120_000);
+  }, 150_000);
   afterAll(async () => c?.close());
 
   /** A load balancer's view: any live node; a refused connection or a 503 is tried again. */

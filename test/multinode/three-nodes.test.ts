@@ -14,7 +14,7 @@ describe.runIf(pgAvailable)('three nodes on one PostgreSQL', () => {
   let c: Cluster;
   beforeAll(async () => {
     c = await startCluster({ nodes: [{ name: 'node-a', role: 'api' }, { name: 'node-b', role: 'worker' }, { name: 'node-c', role: 'all' }] });
-  }, 90_000);
+  }, 150_000);
   afterAll(async () => c?.close());
 
   it('creates on A, follows on C, collects on B and C one node at a time', async () => {

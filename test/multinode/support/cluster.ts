@@ -15,11 +15,51 @@ import { issueClient, toPkcs12 } from '../../../src/providers/bankid-se/simulato
 import { openStore, type Store } from '../../../src/storage/store.js';
 import { registerEndpoint } from '../../../src/webhooks/register-endpoint.js';
 import { openDatabase, TEST_SECRET, type TestDatabase } from '../../support/databases.js';
-import { freePort, startBrokerProcess, type BrokerProcess } from '../../webhooks-integration/support/broker-process.js';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { freePort, type BrokerProcess } from '../../webhooks-integration/support/broker-process.js';
 import { migrateFresh } from '../../webhooks/support/migrate.js';
 import { startReceiver, type Receiver } from '../../webhooks/support/receiver.js';
 
 export type Role = 'api' | 'worker' | 'all';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * `idbridge serve` as a child process, as test/webhooks-integration/support/broker-process.ts does,
+ * but with a start deadline that suits a busy 2-core machine (three nodes start at once) and a
+ * child that is killed, not left behind, when it does not come up in time.
+ */
+async function startNodeProcess(env: Record<string, string>, port: number, deadlineMs = 90_000): Promise<BrokerProcess> {
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['bin/idbridge.js', 'serve'], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp',
+      IDBRIDGE_PORT: String(port), IDBRIDGE_HOST: '127.0.0.1', IDBRIDGE_PUBLIC_URL: url, IDBRIDGE_LOG_LEVEL: 'warn', ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.on('data', (c: Buffer) => (log += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`node exited ${child.exitCode}: ${log}`);
+    if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) {
+      await kill();
+      throw new Error(`node did not start within ${deadlineMs} ms: ${log}`);
+    }
+    await sleep(100);
+  }
+  return { url, child, output: () => log, kill };
+}
 
 export interface Node {
   name: string;
@@ -104,7 +144,7 @@ export async function startCluster(options: ClusterOptions): Promise<Cluster> {
         ...spec, port, url: `http://127.0.0.1:${port}`, process: null, starts: 0, crashes: [],
         output: () => runs.map((r) => r.output()).join(''),
         async start() {
-          const p = await startBrokerProcess(env, port);
+          const p = await startNodeProcess(env, port);
           node.process = p;
           runs.push(p);
           node.starts++;
