@@ -3,6 +3,7 @@ import * as m001 from './001-initial.js';
 import * as m002 from './002-webhooks.js';
 import * as m003 from './003-broker-keys.js';
 import * as m004 from './004-callback-binding.js';
+import * as m005 from './005-due-checks-index.js';
 
 // Static list: migrations ship inside the package, no directory scanning at run time.
 const MIGRATIONS: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002-webhooks': m002,
   '003-broker-keys': m003,
   '004-callback-binding': m004,
+  '005-due-checks-index': m005,
 };
 
 export const migrationProvider: MigrationProvider = {
