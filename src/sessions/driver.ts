@@ -89,8 +89,11 @@ export class SessionDriver {
       this.svc.deps.log.warn({ session_id: s.id, err: String(err) }, 'provider check failed');
       outcome = { kind: 'retry', after_ms: 2000, reason: 'error' };
     }
-    // Retries (429/503 back-off) count from the answer; regular collects from the call's start.
-    const from = outcome.kind === 'pending' ? startedAt : this.svc.deps.clock.now();
+    // Retries (429/503 back-off) count from the answer; regular collects from the call's start,
+    // but never sooner than 1 s after the answer: on a busy node a call held up on its way would
+    // otherwise reach BankID less than a second after the one before (seen in the fault test).
+    const answeredAt = this.svc.deps.clock.now();
+    const from = outcome.kind === 'pending' ? new Date(Math.max(startedAt.getTime(), answeredAt.getTime() - 1000)) : answeredAt;
     const step = stepFor(s, outcome, from);
     if (step.kind === 'reschedule') return { session: s, next_at: step.at };
     const final = outcome.kind === 'complete' || outcome.kind === 'failed';
@@ -99,7 +102,7 @@ export class SessionDriver {
     if (r.session.status !== 'pending') return { session: r.session, next_at: null };
     // Not applied (another writer changed the session since it was read): check again, no sooner
     // than BankID's 2 s after this collect, with the session as it now is.
-    return { session: r.session, next_at: r.changed ? step.next_check_at : new Date(startedAt.getTime() + 2000) };
+    return { session: r.session, next_at: r.changed ? step.next_check_at : new Date(from.getTime() + 2000) };
   }
 
   /** The person pressed Cancel on our page: the session fails `user_cancelled`, the order stops. */
