@@ -2,7 +2,9 @@
 // clock, not the node's). Each node measures the offset of PostgreSQL's clock to its own, at start
 // and then every minute, and adds it to its own: two nodes whose clocks disagree by more than a
 // lease then still agree on when a lease or a session runs out. The error is half the query's
-// round trip (the best of three samples is kept); a failed re-measurement keeps the last offset.
+// round trip (the best of three samples is kept); a failed re-measurement keeps the last offset,
+// and so does one whose round trip was much slower than the best seen (a busy node or database
+// would only make the offset worse: clocks drift by milliseconds a minute, not seconds).
 import { sql } from 'kysely';
 import type { Clock } from '../core/ids.js';
 import type { Store } from './store.js';
@@ -16,6 +18,7 @@ export interface DatabaseClock extends Clock {
 /** `dbNow` answers the database's time in epoch milliseconds. */
 export async function databaseClock(dbNow: () => Promise<number>, remeasureMs = 60_000): Promise<DatabaseClock> {
   let offset = 0;
+  let bestRtt = Infinity;
   const measure = async () => {
     let best: { rtt: number; offset: number } | null = null;
     for (let i = 0; i < 3; i++) {
@@ -24,6 +27,8 @@ export async function databaseClock(dbNow: () => Promise<number>, remeasureMs = 
       const after = Date.now();
       if (!best || after - before < best.rtt) best = { rtt: after - before, offset: db - (before + after) / 2 };
     }
+    if (best!.rtt > Math.max(50, 2 * bestRtt)) return;
+    bestRtt = Math.min(bestRtt, best!.rtt);
     offset = Math.round(best!.offset);
   };
   await measure();
