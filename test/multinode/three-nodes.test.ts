@@ -86,7 +86,8 @@ describe.runIf(pgAvailable)('three nodes on one PostgreSQL', () => {
     // One node at a time: two collects of one order are never closer than a second (BankID asks
     // for one every 2 s; a second node collecting beside the first would show up as a short gap).
     expect(report.minIntervalMs).toBeGreaterThanOrEqual(1000);
-    // Nobody was left waiting: with every node alive, a collect follows the last within 2 s + tick.
-    expect(report.maxIntervalMs).toBeLessThan(3500);
+    // Nobody was left waiting for a lease (30 s): with every node alive a collect follows the last
+    // after about 2 s (up to 2.7 s seen on a busy machine; 5 s leaves room for more).
+    expect(report.maxIntervalMs).toBeLessThan(5000);
   });
 });
