@@ -1,13 +1,13 @@
 // Builds the Fastify application: one encapsulated plugin per route group (DESIGN.md).
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import type { HttpDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { flowRoutes } from './flow-routes.js';
 import { merchantApi } from './merchant-api.js';
 import { oidcRoutes } from './oidc-routes.js';
@@ -34,7 +34,7 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
   // failure becomes a field-level invalid_request (API.md §6).
   app.setValidatorCompiler(() => (data) => ({ value: data }));
   registerErrorHandling(app);
-  await app.register(helmet, {
+  await registerSecurityHeaders(app, {
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
     frameguard: false,
     referrerPolicy: { policy: 'no-referrer' },
@@ -61,8 +61,9 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
       if (!OPS.has(req.url.split('?')[0])) throw new ApiError('not_found', 'This node runs background work only (role worker).');
     });
   }
-  app.addHook('onResponse', async (req, reply) => {
-    deps.metrics.httpDuration.observe({ route: req.routeOptions.url ?? 'unknown', method: req.method, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  app.addHook('onResponse', (req, reply, done) => {
+    deps.metrics.observeHttp(req.routeOptions.url ?? 'unknown', req.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   await app.register(async (scope) => merchantApi(scope, deps));
   await app.register(async (scope) => webhookRoutes(scope, deps));

@@ -14,11 +14,24 @@ export class Metrics {
     registers: [this.registry],
   });
   private waitCount: () => number = () => 0;
+  // prom-client hashes the label object on every observe (sorting its keys); the children of the
+  // few (route, method, status) triples are kept instead.
+  private readonly httpChildren = new Map<string, { observe(v: number): void }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     const self = this;
     new Gauge({ name: 'idbridge_open_waits', help: 'Open long-polls and event streams on this node', registers: [this.registry], collect() { this.set(self.waitCount()); } });
+  }
+
+  observeHttp(route: string, method: string, status: number, seconds: number): void {
+    const key = `${method} ${status} ${route}`;
+    let child = this.httpChildren.get(key);
+    if (!child) {
+      child = this.httpDuration.labels({ route, method, status: String(status) });
+      if (this.httpChildren.size < 10_000) this.httpChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   sessionCreated(method: string): void {
