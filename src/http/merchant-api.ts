@@ -24,6 +24,11 @@ const ListQuery = z
   })
   .strict();
 
+function isEmpty(query: unknown): boolean {
+  for (const _ in query as object) return false;
+  return true;
+}
+
 export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { svc, config, feed } = deps;
   const view = (s: Parameters<typeof sessionView>[0]) => sessionView(s, config.publicUrl);
@@ -53,7 +58,8 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
 
   app.get('/v1/sessions/:id', { schema: { tags: ['sessions'], summary: 'Read, or long-poll with ?wait=&version=' } }, async (req) => {
     const { id } = parse(IdParams, req.params);
-    const q = parse(ReadQuery, req.query);
+    // A plain read has no query: zod only for a long-poll's (or a wrong) query string.
+    const q = isEmpty(req.query) ? {} : parse(ReadQuery, req.query);
     const s = await svc.read(req.customer.id, id);
     if (q.wait === undefined || q.wait === 0) return view(s);
     const release = waits.acquire(req.customer.id);
