@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { DatabaseIntrospector, DatabaseMetadata, DatabaseMetadataOptions, SchemaMetadata, TableMetadata } from 'kysely';
 import type { Database } from './schema.js';
@@ -28,13 +29,13 @@ async function connectSqlite(path: string): Promise<Connection> {
   // Kysely's SQLite driver prepares every query anew; most queries repeat with other parameters,
   // so reuse the prepared statement by its SQL text (bounded). better-sqlite3 runs a statement
   // synchronously (all/run), so one statement is never used by two queries at once.
-  const statements = new Map<string, ReturnType<typeof database.prepare>>();
+  const statements = new Map<string, ReturnType<typeof rowsAsObjects>>();
   const cached = {
     close: () => database.close(),
     prepare(sql: string) {
       let stmt = statements.get(sql);
       if (!stmt) {
-        stmt = database.prepare(sql);
+        stmt = rowsAsObjects(database.prepare(sql));
         if (statements.size >= 500) statements.clear();
         statements.set(sql, stmt);
       }
@@ -43,6 +44,30 @@ async function connectSqlite(path: string): Promise<Connection> {
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: cached }) });
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * The statement as Kysely's SQLite driver uses it (reader, all, run, iterate), with the rows of a
+ * reader built in JavaScript from better-sqlite3's raw arrays. better-sqlite3 builds each row object
+ * through V8's API one property at a time: ≈ 5 µs for a session row of 27 columns, a third of the
+ * whole SELECT; a compiled object literal of the statement's columns does it in a fraction of that.
+ */
+function rowsAsObjects(stmt: Statement) {
+  if (!stmt.reader || stmt.columns().some((c) => c.name === '__proto__')) return { reader: stmt.reader, all: (p: unknown[]) => stmt.all(p), run: (p: unknown[]) => stmt.run(p), iterate: (p: unknown[]) => stmt.iterate(p) };
+  const names = stmt.columns().map((c) => c.name);
+  // Column names come from the SQL text of our own queries; JSON.stringify quotes each as a key
+  // (`__proto__` would set the prototype, so such a statement keeps better-sqlite3's objects).
+  // A name given twice keeps the later value, as better-sqlite3's own objects do.
+  const build = new Function('r', `return {${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')}};`) as (r: unknown[]) => Record<string, unknown>;
+  const raw = stmt.raw(true);
+  return {
+    reader: true,
+    all: (p: unknown[]) => (raw.all(p) as unknown[][]).map(build),
+    run: (p: unknown[]) => raw.run(p),
+    *iterate(p: unknown[]) {
+      for (const r of raw.iterate(p) as IterableIterator<unknown[]>) yield build(r);
+    },
+  };
 }
 
 async function connectPostgres(url: string, opts: { poolSize?: number; schema?: string }): Promise<Connection> {
