@@ -3,6 +3,7 @@ import type { Session } from '../core/types.js';
 import { FINAL_STATUSES } from '../core/types.js';
 import type { Database } from './schema.js';
 import type { Sealer } from './sealing.js';
+import { reusableQuery, type ReusableQuery } from './reusable-query.js';
 import { fromRow, toRow, type SchedulingColumns } from './session-codec.js';
 
 export type Tx = Kysely<Database> | Transaction<Database>;
@@ -15,24 +16,37 @@ export interface UpdatedSincePage {
 const OPEN = ['created', 'pending'];
 
 export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 'sqlite' | 'postgres') {
-  const one = async (q: Promise<Database['sessions'] | undefined>) => {
-    const row = await q;
+  const one = async (q: Promise<Database['sessions'][]>) => {
+    const [row] = await q;
     return row ? fromRow(row, sealer) : null;
   };
+  // The request path's reads and the create's insert, compiled once (reusable-query.ts).
+  const inserts = new Map<string, ReusableQuery<unknown>>();
+  const byId = reusableQuery<Database['sessions']>(['id'], ([id]) => db.selectFrom('sessions').selectAll().where('id', '=', id));
+  const byIdOfCustomer = reusableQuery<Database['sessions']>(['id', 'customer'], ([id, c]) =>
+    db.selectFrom('sessions').selectAll().where('id', '=', id).where('customer_id', '=', c));
+  const byPageToken = reusableQuery<Database['sessions']>(['token'], ([t]) => db.selectFrom('sessions').selectAll().where('page_token', '=', t));
+  const byCallbackKey = reusableQuery<Database['sessions']>(['key'], ([k]) => db.selectFrom('sessions').selectAll().where('callback_key', '=', k));
   return {
     async insertSession(s: Session, tx: Tx = db, sched: SchedulingColumns = {}): Promise<void> {
-      await tx.insertInto('sessions').values(toRow(s, sealer, sched)).execute();
+      const row = toRow(s, sealer, sched);
+      const columns = Object.keys(row) as (keyof typeof row)[];
+      const shape = columns.join(',');
+      let insert = inserts.get(shape);
+      if (!insert) {
+        insert = reusableQuery(columns, (markers) => db.insertInto('sessions').values(Object.fromEntries(columns.map((c, i) => [c, markers[i]])) as never));
+        inserts.set(shape, insert);
+      }
+      await insert.execute(tx, columns.map((c) => row[c] ?? null)); // undefined: the column left out, i.e. NULL
     },
     getSession(id: string, customerId?: string): Promise<Session | null> {
-      let q = db.selectFrom('sessions').selectAll().where('id', '=', id);
-      if (customerId) q = q.where('customer_id', '=', customerId);
-      return one(q.executeTakeFirst());
+      return one(customerId ? byIdOfCustomer.execute(db, [id, customerId]) : byId.execute(db, [id]));
     },
     getSessionByPageToken(token: string): Promise<Session | null> {
-      return one(db.selectFrom('sessions').selectAll().where('page_token', '=', token).executeTakeFirst());
+      return one(byPageToken.execute(db, [token]));
     },
     getSessionByCallbackKey(key: string): Promise<Session | null> {
-      return one(db.selectFrom('sessions').selectAll().where('callback_key', '=', key).executeTakeFirst());
+      return one(byCallbackKey.execute(db, [key]));
     },
     /** Optimistic write: succeeds only when the stored version is still `prevVersion`. */
     async updateSession(s: Session, prevVersion: number, sched: SchedulingColumns, tx: Tx = db): Promise<boolean> {
