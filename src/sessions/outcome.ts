@@ -44,6 +44,28 @@ export function stepFor(session: StepSession, outcome: Outcome, now: Date): Step
 
 function unchanged(session: StepSession, outcome: Extract<Outcome, { kind: 'pending' }>): boolean {
   return outcome.callback_key === undefined && !outcome.launch
-    && JSON.stringify(outcome.progress ?? null) === JSON.stringify(session.progress)
-    && JSON.stringify(outcome.state) === JSON.stringify(session.provider_state);
+    && sameJson(outcome.progress ?? null, session.progress)
+    && sameJson(outcome.state, session.provider_state);
+}
+
+/**
+ * JSON.stringify(a) === JSON.stringify(b), without building the strings in the common case of
+ * objects with the same keys in the same order (every collect compares two; the strings were
+ * 3 % of the collector's CPU). Anything unusual falls back to the strings themselves.
+ */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) || Array.isArray(b)) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return JSON.stringify(a) === JSON.stringify(b);
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return JSON.stringify(a) === JSON.stringify(b);
+    const x = (a as Record<string, unknown>)[ka[i]];
+    const y = (b as Record<string, unknown>)[ka[i]];
+    if (x !== y && !sameJson(x, y)) return false;
+  }
+  return true;
 }

@@ -15,6 +15,17 @@ export interface UpdatedSincePage {
 
 const OPEN = ['created', 'pending'];
 
+/**
+ * An id list padded (with its first id) to a power of two: every length of list is a new SQL text,
+ * and a new text is a new prepared statement, kept in the statement cache (up to 500 of them, one
+ * with 500 parameters is tens of KiB); claims and renewals of any size then share six texts.
+ */
+function padded(ids: string[]): string[] {
+  let size = 16;
+  while (size < ids.length) size *= 2;
+  return ids.length === size ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[0])];
+}
+
 export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 'sqlite' | 'postgres') {
   const one = async (q: Promise<Database['sessions'][]>) => {
     const [row] = await q;
@@ -135,7 +146,7 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         const rows = await q.execute();
         const ids = rows.map((r) => r.id);
         if (ids.length) {
-          await tx.updateTable('sessions').set({ lease_owner: owner, lease_until: t + leaseMs, next_check_at: t + leaseMs }).where('id', 'in', ids).execute();
+          await tx.updateTable('sessions').set({ lease_owner: owner, lease_until: t + leaseMs, next_check_at: t + leaseMs }).where('id', 'in', padded(ids)).execute();
         }
         return rows.map((r) => ({ session: fromRow(r, sealer), due: Number(r.next_check_at) }));
       });
@@ -148,11 +159,11 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
     async renewCheckLeases(owner: string, ids: string[], now: Date, leaseMs: number): Promise<Map<string, number>> {
       const until = now.getTime() + leaseMs;
       const renewed = new Map<string, number>();
-      for (let i = 0; i < ids.length; i += 500) {
+      for (let i = 0; i < ids.length; i += 512) {
         const rows = await db
           .updateTable('sessions')
           .set({ lease_until: until, next_check_at: until })
-          .where('id', 'in', ids.slice(i, i + 500))
+          .where('id', 'in', padded(ids.slice(i, i + 512)))
           .where('lease_owner', '=', owner)
           .where('status', '=', 'pending')
           .returning(['id', 'version'])
