@@ -19,7 +19,7 @@ export class Worker {
   readonly owner: string;
   private timers: NodeJS.Timeout[] = [];
   private running = new Set<Promise<unknown>>();
-  private busy = { checks: false, expiry: false, erasure: false };
+  private busy = { checks: false, expiry: false, erasure: false, purge: false };
   readonly collector: Collector;
 
   constructor(
@@ -52,9 +52,9 @@ export class Worker {
     const every = (ms: number, fn: () => Promise<unknown>) => this.timers.push(setInterval(() => void fn().catch((err) => this.stepFailed(err)), ms));
     this.collector.start();
     every(this.opts.tickMs ?? 100, () => this.once('checks', () => this.collector.tick()));
-    every(1000, () => this.once('expiry', () => this.expireDue()));
-    every(30_000, () => this.once('erasure', () => this.eraseDue()));
-    every(3_600_000, () => this.svc.deps.store.purgeIdempotency(new Date(this.svc.deps.clock.now().getTime() - 86_400_000)));
+    every(1000, () => this.once('expiry', () => this.sweep('expiry', 1000, () => this.expireDue())));
+    every(30_000, () => this.once('erasure', () => this.sweep('erasure', 30_000, () => this.eraseDue())));
+    every(3_600_000, () => this.once('purge', () => this.sweep('purge', 3_600_000, () => this.purgeIdempotency())));
   }
 
   async stop(): Promise<void> {
@@ -62,6 +62,33 @@ export class Worker {
     this.timers = [];
     await Promise.allSettled([...this.running]);
     await this.collector.stop();
+    // Hand the sweeps' leases back so another node need not wait for them to run out.
+    for (const name of this.sweeps) await this.svc.deps.store.releaseJobLease(`sweep:${name}`, this.owner).catch(() => undefined);
+    this.sweeps.clear();
+  }
+
+  /** The sweeps whose lease this node held at its last run. */
+  private readonly sweeps = new Set<string>();
+
+  /**
+   * Runs a sweep only while this node holds its named lease in the database (one node at a time, as
+   * for collects and deliveries): taken or renewed before each run for the sweep's period plus the
+   * lease, so the holder keeps it from run to run and another node takes over once a dead holder's
+   * lease has run out.
+   */
+  private async sweep(name: string, periodMs: number, fn: () => Promise<unknown>): Promise<void> {
+    const { store, clock } = this.svc.deps;
+    const held = await store.acquireJobLease(`sweep:${name}`, this.owner, clock.now(), periodMs + (this.opts.leaseMs ?? 30_000));
+    if (!held) {
+      this.sweeps.delete(name);
+      return;
+    }
+    this.sweeps.add(name);
+    await fn();
+  }
+
+  purgeIdempotency(): Promise<unknown> {
+    return this.svc.deps.store.purgeIdempotency(new Date(this.svc.deps.clock.now().getTime() - 86_400_000));
   }
 
   private async once(kind: keyof Worker['busy'], fn: () => Promise<unknown>): Promise<void> {

@@ -128,6 +128,13 @@ export interface BrokerKeysTable {
   created_at: number;
 }
 
+// Named leases of the background sweeps (migration 006).
+export interface JobLeasesTable {
+  name: string;
+  owner: string;
+  lease_until: number;
+}
+
 export interface Database {
   customers: CustomersTable;
   api_keys: ApiKeysTable;
@@ -138,4 +145,5 @@ export interface Database {
   webhook_deliveries: WebhookDeliveriesTable;
   webhook_attempts: WebhookAttemptsTable;
   broker_keys: BrokerKeysTable;
+  job_leases: JobLeasesTable;
 }

@@ -6,6 +6,7 @@ import { brokerKeyQueries } from './broker-keys.js';
 import { callbackBindingQueries } from './callback-binding.js';
 import { customerQueries } from './customers.js';
 import { idempotencyQueries } from './idempotency.js';
+import { jobLeaseQueries } from './job-leases.js';
 import { createSealer, type Sealer } from './sealing.js';
 import { sessionQueries } from './sessions.js';
 import { webhookQueries } from './webhooks.js';
@@ -23,6 +24,7 @@ function buildStore(conn: Connection, sealer: Sealer) {
     ...webhookQueries(db, sealer, conn.dialect),
     ...brokerKeyQueries(db, sealer),
     ...callbackBindingQueries(db),
+    ...jobLeaseQueries(db),
     transaction: <T>(fn: (tx: Transaction<Database>) => Promise<T>) => db.transaction().execute(fn),
     migrate: () => migrate(db, conn.dialect),
     async ping(): Promise<void> {

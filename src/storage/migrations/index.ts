@@ -4,6 +4,7 @@ import * as m002 from './002-webhooks.js';
 import * as m003 from './003-broker-keys.js';
 import * as m004 from './004-callback-binding.js';
 import * as m005 from './005-due-checks-index.js';
+import * as m006 from './006-job-leases.js';
 
 // Static list: migrations ship inside the package, no directory scanning at run time.
 const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003-broker-keys': m003,
   '004-callback-binding': m004,
   '005-due-checks-index': m005,
+  '006-job-leases': m006,
 };
 
 export const migrationProvider: MigrationProvider = {
