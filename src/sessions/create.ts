@@ -97,10 +97,10 @@ export async function createSession(svc: SessionService, c: Customer, input: Cre
   let session = newSession(c, input, method, now);
   let sched: { next_check_at: Date | null; callback_key: string | null } = { next_check_at: null, callback_key: null };
   if (input.flow === 'headless') ({ session, sched } = await startHeadless(svc, provider, session, ctx));
-  // Without an Idempotency-Key the row is one INSERT, atomic on its own: no transaction around it
-  // (BEGIN and COMMIT were two more statements, and on PostgreSQL two more round trips).
+  // Without an Idempotency-Key the row is one INSERT, atomic on its own; it is committed together
+  // with the other creates of this event-loop turn (storage/group-commit.ts).
   if (!ctx.idempotency_key) {
-    await store.insertSession(session, undefined, sched);
+    await store.insertSessionGrouped(session, sched);
     return { status_code: 201, session, replayed: null };
   }
   const key = ctx.idempotency_key;

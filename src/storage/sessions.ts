@@ -3,6 +3,7 @@ import type { Session } from '../core/types.js';
 import { FINAL_STATUSES } from '../core/types.js';
 import type { Database } from './schema.js';
 import type { Sealer } from './sealing.js';
+import { groupCommit } from './group-commit.js';
 import { reusableQuery, type ReusableQuery } from './reusable-query.js';
 import { fromRow, toRow, type SchedulingColumns } from './session-codec.js';
 
@@ -33,12 +34,13 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
   };
   // The request path's reads and the create's insert, compiled once (reusable-query.ts).
   const inserts = new Map<string, ReusableQuery<unknown>>();
+  const grouped = groupCommit(db, dialect === 'sqlite' ? 256 : 1);
   const byId = reusableQuery<Database['sessions']>(['id'], ([id]) => db.selectFrom('sessions').selectAll().where('id', '=', id));
   const byIdOfCustomer = reusableQuery<Database['sessions']>(['id', 'customer'], ([id, c]) =>
     db.selectFrom('sessions').selectAll().where('id', '=', id).where('customer_id', '=', c));
   const byPageToken = reusableQuery<Database['sessions']>(['token'], ([t]) => db.selectFrom('sessions').selectAll().where('page_token', '=', t));
   const byCallbackKey = reusableQuery<Database['sessions']>(['key'], ([k]) => db.selectFrom('sessions').selectAll().where('callback_key', '=', k));
-  return {
+  const queries = {
     async insertSession(s: Session, tx: Tx = db, sched: SchedulingColumns = {}): Promise<void> {
       const row = toRow(s, sealer, sched);
       const columns = Object.keys(row) as (keyof typeof row)[];
@@ -49,6 +51,10 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         inserts.set(shape, insert);
       }
       await insert.execute(tx, columns.map((c) => row[c] ?? null)); // undefined: the column left out, i.e. NULL
+    },
+    /** insertSession outside any transaction, committed together with the others of this turn. */
+    insertSessionGrouped(s: Session, sched: SchedulingColumns = {}): Promise<void> {
+      return grouped((tx) => queries.insertSession(s, tx, sched));
     },
     getSession(id: string, customerId?: string): Promise<Session | null> {
       return one(customerId ? byIdOfCustomer.execute(db, [id, customerId]) : byId.execute(db, [id]));
@@ -198,4 +204,5 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
       await db.updateTable('sessions').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
     },
   };
+  return queries;
 }
