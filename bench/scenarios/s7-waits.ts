@@ -49,10 +49,34 @@ function openWait(base: string, key: string, w: Wait): Promise<void> {
   });
 }
 
+/** RSS per open wait on a server that only holds requests open: the platform's own floor. */
+async function floor(kind: 'node' | 'fastify', ids: string[]): Promise<{ rss: number; heap: number; open: number }> {
+  const host = await startHost('hang-host.ts', { kind });
+  const list: Wait[] = ids.map((id, i) => ({ id, kind: i % 2 === 0 ? 'poll' : 'sse', req: null, open: false, woke: null, failed: null }));
+  try {
+    const { url } = host.info;
+    const first = Math.round(list.length / 10);
+    const openRange = async (from: number, to: number) => {
+      for (let i = from; i < to; i += 250) await Promise.all(list.slice(i, Math.min(i + 250, to)).map((w) => openWait(url, 'none', w)));
+    };
+    await openRange(0, first);
+    await sleep(1000);
+    const before = await host.call('mem');
+    await openRange(first, list.length);
+    await sleep(1000);
+    const after = await host.call('mem');
+    const open = await host.call('openWaits');
+    return { rss: (after.rss - before.rss) / (list.length - first), heap: (after.heapUsed - before.heapUsed) / (list.length - first), open };
+  } finally {
+    for (const w of list) w.req?.destroy();
+    await host.stop();
+  }
+}
+
 export const waits: Scenario = {
   id: 7,
   title: 'Open long-polls and event streams on one node',
-  budgetSeconds: (quick) => (quick ? 45 : 120),
+  budgetSeconds: (quick) => (quick ? 60 : 150),
   async run(ctx, result) {
     const n = WAITS(ctx.quick);
     const broker = await startHost('broker-host.ts', { dialect: 'sqlite', env: { IDBRIDGE_RATE_LIMIT_CREATE: '0', IDBRIDGE_MAX_WAITS: '1000000' } });
@@ -114,6 +138,14 @@ export const waits: Scenario = {
         not_woken: missed, failed,
       };
       result.targets.push({ name: `${fmt(n)} open waits: RSS per wait`, target: '≤ 4 KiB', value: `${fmt(rssPer)} B`, met: rssPer <= 4096 && open >= n });
+      // The floor: the same waits held open by bare node:http and by bare Fastify.
+      for (const kind of ['node', 'fastify'] as const) {
+        const f = await floor(kind, list.map((w) => w.id));
+        const name = kind === 'node' ? 'bare node:http' : 'bare Fastify';
+        ctx.log(`  floor, ${name} holding ${fmt(f.open)} requests open: RSS ${fmt(f.rss)} B per open request (heap ${fmt(f.heap)} B)`);
+        result.figures[`floor_${kind}`] = { open: f.open, rss_bytes_per_wait: f.rss, heap_bytes_per_wait: f.heap };
+        result.targets.push({ name: `floor: ${name}, RSS per open request`, target: '(reference)', value: `${fmt(f.rss)} B (heap ${fmt(f.heap)} B)`, met: null });
+      }
       result.targets.push({ name: 'wake-up latency', target: '(no target; recorded)', value: `p50 ${fmt(all.p50, 1)} ms, p99 ${fmt(all.p99, 1)} ms`, met: null });
       result.notes.push('Half the waits are long-polls (`?wait=30&version=1`), half event streams; each its own TCP connection from the runner process; IDBRIDGE_MAX_WAITS raised. RSS per wait = (RSS with all waits open − RSS with 10 % open, both after a full GC) / the other 90 %. Wake-up latency = arrival of the changed state at the client − start of the cancel call in the broker process (the sample is cancelled at 200/s). Idle CPU is the broker’s while the waits sit open (each wait re-reads its session every 5 s as a fallback).');
     } finally {
