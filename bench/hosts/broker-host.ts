@@ -5,6 +5,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { sql } from 'kysely';
 import { openStore, type Store } from '../../src/storage/store.js';
 import { MERCHANT, startBroker } from '../../test/support/broker.js';
@@ -141,6 +143,12 @@ await runHost(async () => {
         const r = await broker.app.inject({ method: 'GET', url: '/metrics' });
         return Number(/^idbridge_open_waits (\d+)/m.exec(r.body)?.[1] ?? -1);
       },
+      /** Where the RSS is: V8's spaces (committed), Node's own counters, and the kernel's split. */
+      memDetail: () => ({
+        ...process.memoryUsage(),
+        spaces: Object.fromEntries(getHeapSpaceStatistics().map((x) => [x.space_name, x.space_size])),
+        proc: Object.fromEntries([...readFileSync('/proc/self/status', 'utf8').matchAll(/^(Rss\w+):\s+(\d+) kB/gm)].map((m) => [m[1], Number(m[2]) * 1024])),
+      }),
       async pendingCount() {
         const r = await broker.store.db.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'pending').executeTakeFirst();
         return Number(r?.n ?? 0);

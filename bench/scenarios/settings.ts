@@ -2,7 +2,9 @@
 export const LOAD = (quick: boolean) => ({ connections: 32, seconds: quick ? 2 : 9, warmup: quick ? 1 : 2, rounds: quick ? 2 : 3 });
 export const FLOW_ROUNDS = (quick: boolean) => (quick ? 2 : 3);
 export const FLOWS = (quick: boolean) => ({ users: 16, seconds: quick ? 4 : 15, maxFlows: quick ? 4_000 : 40_000 });
-export const BANKID_ORDERS = (quick: boolean) => (quick ? [300] : [1_000, 10_000]);
+/** BENCH_BANKID_ORDERS=5000,10000 overrides the sizes (profiling one size at a time). */
+export const BANKID_ORDERS = (quick: boolean) =>
+  process.env.BENCH_BANKID_ORDERS ? process.env.BENCH_BANKID_ORDERS.split(',').map(Number) : quick ? [300] : [1_000, 10_000];
 export const BANKID_WINDOW_S = (quick: boolean) => (quick ? 7 : 16);
 export const WEBHOOK_COMPLETIONS = (quick: boolean) => (quick ? [300] : [1_000, 10_000]);
 export const WAITS = (quick: boolean) => (quick ? 1_000 : 10_000);
