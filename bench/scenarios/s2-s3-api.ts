@@ -35,7 +35,8 @@ function combine(slices: CannonResult[], seconds: number): CannonResult {
  */
 async function measure(ctx: Context, dialect: Dialect, kind: 'read' | 'create'): Promise<{ broker: CannonResult; baseline: CannonResult }> {
   // IDBRIDGE_RATE_LIMIT_CREATE=0: the per-customer create limit (100/s by default) is lifted.
-  const host = await startHost('broker-host.ts', { dialect, env: { IDBRIDGE_RATE_LIMIT_CREATE: '0' } });
+  // IDBRIDGE_DB_POOL_SIZE=10 is the default; the test support's brokers use 3 (many share one server).
+  const host = await startHost('broker-host.ts', { dialect, env: { IDBRIDGE_RATE_LIMIT_CREATE: '0', IDBRIDGE_DB_POOL_SIZE: '10' } });
   let base: Host | null = null;
   try {
     const load = LOAD(ctx.quick);
