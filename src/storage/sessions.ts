@@ -35,6 +35,7 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
   // The request path's reads and the create's insert, compiled once (reusable-query.ts).
   const inserts = new Map<string, ReusableQuery<unknown>>();
   const grouped = groupCommit(db, dialect === 'sqlite' ? 256 : 1);
+  const groupedRead = groupCommit(db, dialect === 'sqlite' ? 256 : 1);
   const byId = reusableQuery<Database['sessions']>(['id'], ([id]) => db.selectFrom('sessions').selectAll().where('id', '=', id));
   const byIdOfCustomer = reusableQuery<Database['sessions']>(['id', 'customer'], ([id, c]) =>
     db.selectFrom('sessions').selectAll().where('id', '=', id).where('customer_id', '=', c));
@@ -57,10 +58,10 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
       return grouped((tx) => queries.insertSession(s, tx, sched));
     },
     getSession(id: string, customerId?: string): Promise<Session | null> {
-      return one(customerId ? byIdOfCustomer.execute(db, [id, customerId]) : byId.execute(db, [id]));
+      return one(groupedRead((tx) => (customerId ? byIdOfCustomer.execute(tx, [id, customerId]) : byId.execute(tx, [id]))));
     },
     getSessionByPageToken(token: string): Promise<Session | null> {
-      return one(byPageToken.execute(db, [token]));
+      return one(groupedRead((tx) => byPageToken.execute(tx, [token])));
     },
     getSessionByCallbackKey(key: string): Promise<Session | null> {
       return one(byCallbackKey.execute(db, [key]));
