@@ -15,8 +15,15 @@ async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
     await store.migrate();
     return await fn(store);
   } finally {
-    await store.close();
+    await closeSoon(store);
   }
+}
+
+/** Closes the store, but a one-shot command does not wait more than 2 s for it (it exits next). */
+export async function closeSoon(store: Store): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([store.close(), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]).catch(() => undefined);
+  clearTimeout(timer);
 }
 
 const out = (v: unknown): void => {

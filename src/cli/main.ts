@@ -44,8 +44,15 @@ export async function main(argv: string[]): Promise<void> {
     if (err instanceof AdminError || err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`idbridge ${command}: ${(err as Error).message}\n`);
       process.exitCode = 2;
-      return;
-    }
-    throw err;
+    } else throw err;
+  }
+  // A one-shot command is done once its output is written: exit then, rather than wait for every
+  // handle to close by itself (a pool's socket to PostgreSQL can take its time on a loaded machine,
+  // and a script waiting on `customers add` would wait with it).
+  if (ONE_SHOT.has(command!)) {
+    await new Promise<void>((resolve) => process.stdout.write('', () => process.stderr.write('', () => resolve())));
+    process.exit();
   }
 }
+
+const ONE_SHOT = new Set(['migrate', 'customers', 'keys']);

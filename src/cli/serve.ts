@@ -1,4 +1,5 @@
 // `idbridge serve` and `idbridge migrate`: production entry points, configured by environment.
+import { closeSoon } from './customers.js';
 import { parseArgs } from 'node:util';
 import { composeBroker } from '../compose.js';
 import { ConfigError, loadConfig } from '../config/load.js';
@@ -35,6 +36,6 @@ export async function migrateCommand(): Promise<void> {
     const applied = await store.migrate();
     process.stdout.write(`${JSON.stringify({ applied })}\n`);
   } finally {
-    await store.close();
+    await closeSoon(store);
   }
 }
