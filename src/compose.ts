@@ -65,7 +65,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
   const oidc = await oidcUpstreamsFromConfig(config.oidcEnv ?? {}, store, (p) => providers.set(p.method, p));
   for (const p of opts.providers ?? []) providers.set(p.method, p);
   // se-bankid from IDBRIDGE_BANKID_* unless the caller brought one (dev wires its simulator).
-  const bankid = providers.has('se-bankid') ? null : bankIdFromConfig(config);
+  const bankid = providers.has('se-bankid') ? null : bankIdFromConfig(config, { clock });
   if (bankid) providers.set('se-bankid', bankid.provider);
   else if (!providers.has('se-bankid')) log.warn('se-bankid is off: IDBRIDGE_BANKID_ENV=simulated needs IDBRIDGE_BANKID_URL and IDBRIDGE_BANKID_CA (docs/bankid.md)');
   const feed = new ChangeFeed();

@@ -124,6 +124,12 @@ export class Collector {
     }
   }
 
+  /** Drops `h` only if it is still the held copy of its row (a re-claim may have replaced it). */
+  private dropHeld(h: Held): void {
+    if (this.held.get(h.session.id) === h) this.drop(h.session.id);
+    else h.live = false;
+  }
+
   private drop(id: string): void {
     const h = this.held.get(id);
     if (h) h.live = false;
@@ -166,16 +172,19 @@ export class Collector {
     const id = h.session.id;
     try {
       // A lease that was not renewed in time may be another node's by now: leave the order to it.
-      if (this.deps.clock.now().getTime() >= h.leaseUntil) return this.drop(id);
+      if (this.deps.clock.now().getTime() >= h.leaseUntil) return this.dropHeld(h);
       if (h.stale) {
         const fresh = await this.deps.store.getSession(id);
-        if (!fresh || fresh.status !== 'pending' || !h.live) return this.drop(id);
+        if (!h.live) return; // superseded meanwhile (re-claimed): the newer copy carries on
+        if (!fresh || fresh.status !== 'pending') return this.dropHeld(h);
         h.session = slim(fresh);
         h.stale = false;
       }
-      const r = await this.deps.driver.check(h.session);
+      // A final answer whose write fails is retried only while this node's lease lasts (renewals
+      // move it on): past it another node may hold the order.
+      const r = await this.deps.driver.check(h.session, () => h.leaseUntil);
       if (!h.live) return;
-      if (!r.next_at) return this.drop(id);
+      if (!r.next_at) return this.dropHeld(h);
       if (r.session !== h.session) {
         h.session = slim(r.session);
         h.stale = false;

@@ -28,13 +28,16 @@ export interface CheckResult {
  * is renewed, instead of being lost to the next collect's invalidParameters. Pending outcomes are
  * not retried: the next collect asks again.
  */
-export async function writeFinalDurably<T>(final: boolean, write: () => Promise<T>, attempts = 20, delayMs = 1000): Promise<T> {
+export async function writeFinalDurably<T>(
+  final: boolean, write: () => Promise<T>, attempts = 20, delayMs = 1000, mayRetry: () => boolean = () => true,
+): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await write();
     } catch (err) {
       if (!final || attempt >= attempts) throw err;
       await new Promise((r) => setTimeout(r, delayMs));
+      if (!mayRetry()) throw err;
     }
   }
 }
@@ -74,7 +77,7 @@ export class SessionDriver {
    * One collector check of a pending session (BankID collect), by the node that holds its lease.
    * A collect that changes nothing writes nothing: the caller keeps the schedule (`next_at`).
    */
-  async check(s: CheckSession): Promise<CheckResult> {
+  async check(s: CheckSession, leaseUntil?: () => number): Promise<CheckResult> {
     const provider = this.svc.provider(s.method);
     if (s.status !== 'pending' || !s.provider_state || !provider.progress) return { session: s, next_at: null };
     const expired = await this.svc.expireIfDue(s);
@@ -97,7 +100,10 @@ export class SessionDriver {
     const step = stepFor(s, outcome, from);
     if (step.kind === 'reschedule') return { session: s, next_at: step.at };
     const final = outcome.kind === 'complete' || outcome.kind === 'failed';
-    const r = await writeFinalDurably(final, () => this.apply(s, step, (cur) => cur.status === 'pending' && cur.version === s.version));
+    // A retry of the final write must land while the lease is ours, with a second to spare for the
+    // write itself; another node may take the order over once the lease has run out.
+    const leaseHeld = () => !leaseUntil || this.svc.deps.clock.now().getTime() < leaseUntil() - 1000;
+    const r = await writeFinalDurably(final, () => this.apply(s, step, (cur) => cur.status === 'pending' && cur.version === s.version), 20, 1000, leaseHeld);
     if (!r) return { session: s, next_at: null };
     if (r.session.status !== 'pending') return { session: r.session, next_at: null };
     // Not applied (another writer changed the session since it was read): check again, no sooner

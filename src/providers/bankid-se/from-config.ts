@@ -1,3 +1,4 @@
+import type { Clock } from '../../core/ids.js';
 // Builds the se-bankid provider from the broker's settings (IDBRIDGE_BANKID_*, docs/bankid.md):
 // the environment's preset, with the operator's URL, client certificate and server CA on top.
 import { readFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ export interface BankIdOverrides {
   ca?: string | Buffer;
   pfx?: Buffer;
   passphrase?: string;
+  /** The broker's clock (the database's on PostgreSQL): the order's start time and the QR code's time count by it. */
+  clock?: Clock;
 }
 
 export interface BankIdWiring {
@@ -48,6 +51,7 @@ export function bankIdFromConfig(settings: BankIdSettings, overrides: BankIdOver
     checkIpOnSameDevice: settings.bankidSameDeviceIpCheck,
     // The simulator serves its phone app beside the RP API (API.md §7).
     appUrl: env === 'simulated' && baseUrl ? `${new URL(baseUrl).origin}/app` : null,
+    ...(overrides.clock ? { clock: overrides.clock } : {}),
   });
   return { provider, close: () => client.close() };
 }
