@@ -4,9 +4,9 @@
 // two pwrite calls each — to the WAL; rows created together share most of those pages, so a batch
 // of 20 writes about as much as one row did. Each caller still answers only after its row is
 // committed: durability is that of a single write. A batch that fails is retried row by row, so
-// one bad row fails only its own caller. PostgreSQL gets batches of one for now (its rows would
-// share a commit, but a transaction of N inserts holds one pooled connection for N round trips;
-// a multi-row INSERT is the better shape there and is not written yet).
+// one bad row fails only its own caller. SQLite only: on PostgreSQL a transaction of N inserts
+// would hold one pooled connection for N round trips; there a turn's creates are one multi-row
+// INSERT and its lookups one `= any($1)` SELECT instead (turn-batch.ts).
 //
 // Reads use the same mechanism on SQLite (a read transaction per turn): each statement outside a
 // transaction takes and drops a read lock on the WAL index, two fcntl calls (≈ 3 µs each on this

@@ -1,10 +1,11 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Session } from '../core/types.js';
 import { FINAL_STATUSES } from '../core/types.js';
 import type { Database } from './schema.js';
 import type { Sealer } from './sealing.js';
 import { groupCommit } from './group-commit.js';
 import { reusableQuery, type ReusableQuery } from './reusable-query.js';
+import { turnBatch } from './turn-batch.js';
 import { fromRow, toRow, type SchedulingColumns } from './session-codec.js';
 
 export type Tx = Kysely<Database> | Transaction<Database>;
@@ -34,12 +35,32 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
   };
   // The request path's reads and the create's insert, compiled once (reusable-query.ts).
   const inserts = new Map<string, ReusableQuery<unknown>>();
-  const grouped = groupCommit(db, dialect === 'sqlite' ? 256 : 1);
-  const groupedRead = groupCommit(db, dialect === 'sqlite' ? 256 : 1);
+  const grouped = groupCommit(db);
+  const groupedRead = groupCommit(db);
   const byId = reusableQuery<Database['sessions']>(['id'], ([id]) => db.selectFrom('sessions').selectAll().where('id', '=', id));
   const byIdOfCustomer = reusableQuery<Database['sessions']>(['id', 'customer'], ([id, c]) =>
     db.selectFrom('sessions').selectAll().where('id', '=', id).where('customer_id', '=', c));
   const byPageToken = reusableQuery<Database['sessions']>(['token'], ([t]) => db.selectFrom('sessions').selectAll().where('page_token', '=', t));
+  // PostgreSQL: the lookups and the creates of one turn in one statement each (turn-batch.ts).
+  const lookupBy = (column: 'id' | 'page_token') => {
+    const anyOf = reusableQuery<Database['sessions']>(['keys'], ([keys]) => db.selectFrom('sessions').selectAll().where(sql<boolean>`${sql.ref(column)} = any(${keys}::text[])`));
+    return turnBatch<string, Database['sessions'] | undefined>(async (keys) => {
+      // PostgreSQL refuses a NUL in text, and the error would fail every lookup of the batch; no
+      // stored key holds one, so such a key is simply not found.
+      const asked = [...new Set(keys)].filter((k) => !k.includes('\u0000'));
+      const rows = asked.length ? await anyOf.execute(db, [asked]) : [];
+      const found = new Map(rows.map((r) => [r[column], r]));
+      return keys.map((k) => found.get(k));
+    }, { max: 256 });
+  };
+  const pgById = dialect === 'postgres' ? lookupBy('id') : null;
+  const pgByPageToken = dialect === 'postgres' ? lookupBy('page_token') : null;
+  const pgInsert = dialect === 'postgres'
+    ? turnBatch<Database['sessions'], void>(async (rows) => {
+        await db.insertInto('sessions').values(rows).execute();
+        return [];
+      }, { max: 256, alone: async (row) => void (await db.insertInto('sessions').values(row).execute()) })
+    : null;
   const byCallbackKey = reusableQuery<Database['sessions']>(['key'], ([k]) => db.selectFrom('sessions').selectAll().where('callback_key', '=', k));
   const queries = {
     async insertSession(s: Session, tx: Tx = db, sched: SchedulingColumns = {}): Promise<void> {
@@ -55,12 +76,21 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
     },
     /** insertSession outside any transaction, committed together with the others of this turn. */
     insertSessionGrouped(s: Session, sched: SchedulingColumns = {}): Promise<void> {
+      if (pgInsert) return pgInsert(toRow(s, sealer, sched));
       return grouped((tx) => queries.insertSession(s, tx, sched));
     },
-    getSession(id: string, customerId?: string): Promise<Session | null> {
+    async getSession(id: string, customerId?: string): Promise<Session | null> {
+      if (pgById) {
+        const row = await pgById(id);
+        return row && (customerId === undefined || row.customer_id === customerId) ? fromRow(row, sealer) : null;
+      }
       return one(groupedRead((tx) => (customerId ? byIdOfCustomer.execute(tx, [id, customerId]) : byId.execute(tx, [id]))));
     },
-    getSessionByPageToken(token: string): Promise<Session | null> {
+    async getSessionByPageToken(token: string): Promise<Session | null> {
+      if (pgByPageToken) {
+        const row = await pgByPageToken(token);
+        return row ? fromRow(row, sealer) : null;
+      }
       return one(groupedRead((tx) => byPageToken.execute(tx, [token])));
     },
     getSessionByCallbackKey(key: string): Promise<Session | null> {

@@ -71,6 +71,35 @@ describe.each(await dialects())('storage contract on %s', (dialect) => {
     expect((await store.getSessionByPageToken(s.page_token))?.id).toBe(s.id);
   });
 
+  it('answers the lookups of one turn each with its own row and customer (batched on PostgreSQL)', async () => {
+    const otherId = `cus_${randomToken(8)}`;
+    await store.createCustomer({ id: otherId, name: 'Other', targets: [], frame_origins: [], methods: ['demo'], retention_hours: 24, allow_private_webhooks: false, created_at: now, updated_at: now });
+    const a = makeSession(customerId);
+    const b = makeSession(customerId);
+    const c = makeSession(otherId);
+    for (const s of [a, b, c]) await store.insertSession(s);
+    const [ra, rb, rc, rcWrong, ra2, missing, nul, pa, pc, pMissing] = await Promise.all([
+      store.getSession(a.id, customerId), store.getSession(b.id), store.getSession(c.id, otherId), store.getSession(c.id, customerId),
+      store.getSession(a.id), store.getSession(newSessionId()), store.getSession(`${a.id}\u0000`),
+      store.getSessionByPageToken(a.page_token), store.getSessionByPageToken(c.page_token), store.getSessionByPageToken(`x\u0000${c.page_token}`),
+    ]);
+    expect([ra?.id, rb?.id, rc?.id, ra2?.id, pa?.id, pc?.id]).toEqual([a.id, b.id, c.id, a.id, a.id, c.id]);
+    expect([rcWrong, missing, nul, pMissing]).toEqual([null, null, null, null]);
+    expect(ra).toEqual(a);
+    expect(ra).not.toBe(ra2); // each caller gets its own object
+  });
+
+  it('commits the creates of one turn; a bad row fails alone and changes nothing stored', async () => {
+    const existing = makeSession(customerId, { relay_state: 'first' });
+    await store.insertSession(existing);
+    const fresh = [makeSession(customerId), makeSession(customerId), makeSession(customerId)];
+    const clash = makeSession(customerId, { id: existing.id, relay_state: 'second' });
+    const results = await Promise.allSettled([...fresh.map((s) => store.insertSessionGrouped(s)), store.insertSessionGrouped(clash)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
+    for (const s of fresh) expect(await store.getSession(s.id)).toEqual(s);
+    expect((await store.getSession(existing.id))?.relay_state).toBe('first');
+  });
+
   it('updates only from the expected version (optimistic concurrency)', async () => {
     const s = makeSession(customerId);
     await store.insertSession(s);
