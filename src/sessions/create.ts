@@ -2,7 +2,7 @@
 // flow the provider order started before the answer.
 import { createHash } from 'node:crypto';
 import { ApiError } from '../core/errors.js';
-import { newSessionId, randomToken } from '../core/ids.js';
+import { newSessionId, timeOrderedToken } from '../core/ids.js';
 import { transition } from '../core/transitions.js';
 import type { MethodId, Session } from '../core/types.js';
 import { METHODS } from '../core/types.js';
@@ -78,7 +78,7 @@ function newSession(c: Customer, input: CreateSessionInput, method: MethodId, no
     completed_at: null,
     result_erased_at: null,
     retention_hours: c.retention_hours,
-    page_token: randomToken(),
+    page_token: timeOrderedToken(),
     browser_binding: null,
   };
 }
