@@ -51,7 +51,7 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
       const rows = asked.length ? await anyOf.execute(db, [asked]) : [];
       const found = new Map(rows.map((r) => [r[column], r]));
       return keys.map((k) => found.get(k));
-    }, { max: 256 });
+    }, { max: 256, inFlight: 2 });
   };
   const pgById = dialect === 'postgres' ? lookupBy('id') : null;
   const pgByPageToken = dialect === 'postgres' ? lookupBy('page_token') : null;
@@ -59,7 +59,7 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
     ? turnBatch<Database['sessions'], void>(async (rows) => {
         await db.insertInto('sessions').values(rows).execute();
         return [];
-      }, { max: 256, alone: async (row) => void (await db.insertInto('sessions').values(row).execute()) })
+      }, { max: 256, inFlight: 2, alone: async (row) => void (await db.insertInto('sessions').values(row).execute()) })
     : null;
   const byCallbackKey = reusableQuery<Database['sessions']>(['key'], ([k]) => db.selectFrom('sessions').selectAll().where('callback_key', '=', k));
   const queries = {

@@ -14,30 +14,41 @@ export interface TurnBatchOptions<I, O> {
   max: number;
   /** Runs a batch that failed item by item (a write); without it, every caller gets the error. */
   alone?: (item: I) => Promise<O>;
+  /**
+   * Batches in flight at once (default: no limit). While that many run, new items wait and join
+   * the next batch, which starts as soon as one ends (the leader/follower shape of a database's
+   * group commit): under load batches grow instead of queueing for the pool one by one.
+   */
+  inFlight?: number;
 }
 
 export function turnBatch<I, O>(run: (items: I[]) => Promise<O[]>, opts: TurnBatchOptions<I, O>): (item: I) => Promise<O> {
   let queue: { item: I; resolve: (v: O) => void; reject: (e: unknown) => void }[] = [];
   let scheduled = false;
+  let running = 0;
+  const limit = opts.inFlight ?? Infinity;
 
   async function flush(): Promise<void> {
     scheduled = false;
+    if (!queue.length) return;
     const batch = queue.length <= opts.max ? queue : queue.slice(0, opts.max);
     queue = queue.length <= opts.max ? [] : queue.slice(opts.max);
-    if (queue.length) schedule();
+    running++;
+    schedule();
     try {
       const out = await run(batch.map((b) => b.item));
       batch.forEach((b, i) => b.resolve(out[i] as O));
     } catch (err) {
-      if (!opts.alone || batch.length === 1) {
-        for (const b of batch) b.reject(err);
-        return;
-      }
-      for (const b of batch) await opts.alone(b.item).then(b.resolve, b.reject);
+      if (!opts.alone || batch.length === 1) for (const b of batch) b.reject(err);
+      else for (const b of batch) await opts.alone(b.item).then(b.resolve, b.reject);
+    } finally {
+      running--;
+      schedule();
     }
   }
 
   function schedule(): void {
+    if (scheduled || running >= limit || !queue.length) return;
     scheduled = true;
     setImmediate(() => void flush());
   }
@@ -45,6 +56,6 @@ export function turnBatch<I, O>(run: (items: I[]) => Promise<O[]>, opts: TurnBat
   return (item: I) =>
     new Promise<O>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (!scheduled) schedule();
+      schedule();
     });
 }

@@ -49,4 +49,42 @@ describe('turnBatch', () => {
     expect((r[1] as PromiseRejectedResult).reason.message).toBe('bad row');
     expect(written).toEqual([1, 2]);
   });
+
+  it('with inFlight, items that arrive while batches run wait and go together in the next one', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    let running = 0;
+    let most = 0;
+    const id = turnBatch<number, number>(async (xs) => {
+      batches.push(xs);
+      running++;
+      most = Math.max(most, running);
+      if (batches.length === 1) await new Promise<void>((r) => (release = r));
+      running--;
+      return xs;
+    }, { max: 100, inFlight: 1 });
+    const first = id(1);
+    await nextTurn();
+    const later = [id(2), id(3)];
+    await nextTurn();
+    const evenLater = id(4);
+    await nextTurn();
+    expect(batches).toEqual([[1]]); // 2, 3, 4 wait for the batch in flight
+    release();
+    expect(await Promise.all([first, ...later, evenLater])).toEqual([1, 2, 3, 4]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+    expect(most).toBe(1);
+  });
+
+  it('a failed batch still lets the waiting ones run', async () => {
+    let calls = 0;
+    const id = turnBatch<number, number>(async (xs) => {
+      if (++calls === 1) throw new Error('first fails');
+      return xs;
+    }, { max: 100, inFlight: 1 });
+    const a = id(1).catch((e: Error) => e.message);
+    const b = new Promise<number>((r) => setImmediate(() => r(id(2))));
+    expect(await a).toBe('first fails');
+    expect(await b).toBe(2);
+  });
 });
