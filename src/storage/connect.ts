@@ -9,8 +9,12 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Connection {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** PostgreSQL: runs a named prepared statement (see connectPostgres); absent on SQLite. */
+  prepared?: PreparedRunner;
   close(): Promise<void>;
 }
+
+export type PreparedRunner = <R>(name: string, sql: string, params: readonly unknown[]) => Promise<R[]>;
 
 /** `sqlite:PATH` or `postgres://…` (API.md §1 IDBRIDGE_DATABASE_URL). */
 export async function connect(url: string, opts: { poolSize?: number; schema?: string } = {}): Promise<Connection> {
@@ -87,7 +91,21 @@ async function connectPostgres(url: string, opts: { poolSize?: number; schema?: 
   // flight fails on its own and the request answers 503; the broken client is not reused.
   pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new CurrentSchemaPostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  // The hottest statements are prepared once per pooled connection under a name, so the server
+  // parses and plans them once (Kysely sends every statement unnamed: parsed and planned each
+  // time). Their SQL names its columns, never `*`: a column added by a later migration while this
+  // node runs does not change their result type. Should a prepared plan still be refused
+  // ("cached plan must not change result type", 0A000, say after a column's type changed), the
+  // statement runs unnamed instead.
+  const prepared: PreparedRunner = async <R>(name: string, text: string, params: readonly unknown[]) => {
+    try {
+      return (await pool.query({ name, text, values: params as unknown[] })).rows as R[];
+    } catch (err) {
+      if ((err as { code?: string }).code !== '0A000') throw err;
+      return (await pool.query({ text, values: params as unknown[] })).rows as R[];
+    }
+  };
+  return { db, dialect: 'postgres', prepared, close: () => db.destroy() };
 }
 
 export async function migrate(db: Kysely<Database>, dialect: Dialect): Promise<string[]> {

@@ -16,6 +16,16 @@ export interface SchedulingColumns {
   next_check_at?: Date | null;
 }
 
+/** The columns a session is read from (fromRow), named in the SQL of prepared statements. */
+export const SESSION_COLUMNS = [
+  'id', 'customer_id', 'page_token', 'status', 'method', 'operation', 'flow', 'relay_state', 'metadata', 'options',
+  'personal_sealed', 'provider_sealed', 'launch', 'progress', 'error', 'version', 'created_at', 'updated_at', 'expires_at',
+  'completed_at', 'result_erased_at', 'retention_hours', 'browser_binding', 'callback_key', 'next_check_at', 'lease_owner', 'lease_until',
+] as const satisfies readonly (keyof SessionsTable)[];
+// Every column toRow writes is read back: a column added to the table type fails to compile here.
+const _allColumns: Record<Exclude<keyof SessionsTable, 'callback_binding'>, true> = Object.fromEntries(SESSION_COLUMNS.map((c) => [c, true])) as Record<(typeof SESSION_COLUMNS)[number], true>;
+void _allColumns;
+
 export function toRow(s: Session, sealer: Sealer, sched: SchedulingColumns = {}): SessionsTable {
   const hasPersonal = s.personal.personal_number || s.personal.end_user_ip || s.personal.result;
   return {

@@ -6,7 +6,8 @@ import type { Sealer } from './sealing.js';
 import { groupCommit } from './group-commit.js';
 import { reusableQuery, type ReusableQuery } from './reusable-query.js';
 import { turnBatch } from './turn-batch.js';
-import { fromRow, toRow, type SchedulingColumns } from './session-codec.js';
+import type { PreparedRunner } from './connect.js';
+import { fromRow, SESSION_COLUMNS, toRow, type SchedulingColumns } from './session-codec.js';
 
 export type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -28,7 +29,7 @@ function padded(ids: string[]): string[] {
   return ids.length === size ? ids : [...ids, ...Array<string>(size - ids.length).fill(ids[0])];
 }
 
-export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 'sqlite' | 'postgres') {
+export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 'sqlite' | 'postgres', prepared?: PreparedRunner) {
   const one = async (q: Promise<Database['sessions'][]>) => {
     const [row] = await q;
     return row ? fromRow(row, sealer) : null;
@@ -43,12 +44,16 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
   const byPageToken = reusableQuery<Database['sessions']>(['token'], ([t]) => db.selectFrom('sessions').selectAll().where('page_token', '=', t));
   // PostgreSQL: the lookups and the creates of one turn in one statement each (turn-batch.ts).
   const lookupBy = (column: 'id' | 'page_token') => {
-    const anyOf = reusableQuery<Database['sessions']>(['keys'], ([keys]) => db.selectFrom('sessions').selectAll().where(sql<boolean>`${sql.ref(column)} = any(${keys}::text[])`));
+    const anyOf = reusableQuery<Database['sessions']>(['keys'], ([keys]) => db.selectFrom('sessions').select([...SESSION_COLUMNS]).where(sql<boolean>`${sql.ref(column)} = any(${keys}::text[])`));
+    const text = `select ${SESSION_COLUMNS.map((c) => `"${c}"`).join(', ')} from "sessions" where "${column}" = any($1::text[])`;
+    const run = prepared
+      ? (keys: string[]) => prepared<Database['sessions']>(`idbridge_sessions_by_${column}`, text, [keys])
+      : (keys: string[]) => anyOf.execute(db, [keys]);
     return turnBatch<string, Database['sessions'] | undefined>(async (keys) => {
       // PostgreSQL refuses a NUL in text, and the error would fail every lookup of the batch; no
       // stored key holds one, so such a key is simply not found.
       const asked = [...new Set(keys)].filter((k) => !k.includes('\u0000'));
-      const rows = asked.length ? await anyOf.execute(db, [asked]) : [];
+      const rows = asked.length ? await run(asked) : [];
       const found = new Map(rows.map((r) => [r[column], r]));
       return keys.map((k) => found.get(k));
     }, { max: 256, inFlight: 2 });

@@ -19,7 +19,7 @@ function buildStore(conn: Connection, sealer: Sealer) {
     dialect: conn.dialect,
     db,
     ...customerQueries(db),
-    ...sessionQueries(db, sealer, conn.dialect),
+    ...sessionQueries(db, sealer, conn.dialect, conn.prepared),
     ...idempotencyQueries(db),
     ...webhookQueries(db, sealer, conn.dialect),
     ...brokerKeyQueries(db, sealer),

@@ -1,4 +1,5 @@
 // The storage contract: every domain method behaves the same on SQLite and PostgreSQL.
+import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newSessionId, randomToken } from '../../src/core/ids.js';
@@ -186,6 +187,23 @@ describe.each(await dialects())('storage contract on %s', (dialect) => {
       throw new Error('boom');
     })).rejects.toThrow('boom');
     expect(await store.getSession(s.id)).toBeNull();
+  });
+
+  if (dialect === 'postgres') it('keeps reading through its prepared statements when a migration adds a column or changes a type', async () => {
+    const one = await openStore(db.url, TEST_SECRET, { poolSize: 1 }); // one connection: the statement prepared there is the one reused
+    try {
+      const s = makeSession(customerId);
+      await one.insertSession(s);
+      expect(await one.getSession(s.id)).toEqual(s);
+      await store.db.schema.alterTable('sessions').addColumn('added_by_a_later_migration', 'text').execute();
+      expect(await one.getSession(s.id)).toEqual(s);
+      // A changed type of a column it reads: PostgreSQL refuses the cached plan (0A000); the read runs unnamed.
+      await sql`alter table sessions alter column relay_state type varchar(4000)`.execute(store.db);
+      expect(await one.getSession(s.id)).toEqual(s);
+      expect((await one.getSessionByPageToken(s.page_token))?.id).toBe(s.id);
+    } finally {
+      await one.close();
+    }
   });
 
   if (dialect === 'postgres') it('uses the schema it was given (no leakage into public)', async () => {
