@@ -18,6 +18,12 @@ export interface UpdatedSincePage {
 
 const OPEN = ['created', 'pending'];
 
+/** PostgreSQL types of the sessions columns that are not text (migration 001). */
+const PG_TYPES: Partial<Record<(typeof SESSION_COLUMNS)[number], string>> = {
+  version: 'integer', retention_hours: 'integer',
+  created_at: 'bigint', updated_at: 'bigint', expires_at: 'bigint', completed_at: 'bigint', result_erased_at: 'bigint', next_check_at: 'bigint', lease_until: 'bigint',
+};
+
 /**
  * An id list padded (with its first id) to a power of two: every length of list is a new SQL text,
  * and a new text is a new prepared statement, kept in the statement cache (up to 500 of them, one
@@ -42,30 +48,32 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
   const byIdOfCustomer = reusableQuery<Database['sessions']>(['id', 'customer'], ([id, c]) =>
     db.selectFrom('sessions').selectAll().where('id', '=', id).where('customer_id', '=', c));
   const byPageToken = reusableQuery<Database['sessions']>(['token'], ([t]) => db.selectFrom('sessions').selectAll().where('page_token', '=', t));
-  // PostgreSQL: the lookups and the creates of one turn in one statement each (turn-batch.ts).
-  const lookupBy = (column: 'id' | 'page_token') => {
-    const anyOf = reusableQuery<Database['sessions']>(['keys'], ([keys]) => db.selectFrom('sessions').select([...SESSION_COLUMNS]).where(sql<boolean>`${sql.ref(column)} = any(${keys}::text[])`));
-    const text = `select ${SESSION_COLUMNS.map((c) => `"${c}"`).join(', ')} from "sessions" where "${column}" = any($1::text[])`;
-    const run = prepared
-      ? (keys: string[]) => prepared<Database['sessions']>(`idbridge_sessions_by_${column}`, text, [keys])
-      : (keys: string[]) => anyOf.execute(db, [keys]);
+  // PostgreSQL: the lookups and the creates of one turn in one statement each (turn-batch.ts), as
+  // named prepared statements (connect.ts): one SQL text whatever the batch's size.
+  const quoted = SESSION_COLUMNS.map((c) => `"${c}"`).join(', ');
+  const lookupBy = (run: PreparedRunner, column: 'id' | 'page_token') => {
+    const text = `select ${quoted} from "sessions" where "${column}" = any($1::text[])`;
     return turnBatch<string, Database['sessions'] | undefined>(async (keys) => {
       // PostgreSQL refuses a NUL in text, and the error would fail every lookup of the batch; no
       // stored key holds one, so such a key is simply not found.
       const asked = [...new Set(keys)].filter((k) => !k.includes('\u0000'));
-      const rows = asked.length ? await run(asked) : [];
+      const rows = asked.length ? await run<Database['sessions']>(`idbridge_sessions_by_${column}`, text, [asked]) : [];
       const found = new Map(rows.map((r) => [r[column], r]));
       return keys.map((k) => found.get(k));
     }, { max: 256, inFlight: 2 });
   };
-  const pgById = dialect === 'postgres' ? lookupBy('id') : null;
-  const pgByPageToken = dialect === 'postgres' ? lookupBy('page_token') : null;
-  const pgInsert = dialect === 'postgres'
-    ? turnBatch<Database['sessions'], void>(async (rows) => {
-        await db.insertInto('sessions').values(rows).execute();
-        return [];
-      }, { max: 256, inFlight: 2, alone: async (row) => void (await db.insertInto('sessions').values(row).execute()) })
-    : null;
+  const insertMany = (run: PreparedRunner) => {
+    // One array parameter per column, unnested into rows.
+    const text = `insert into "sessions" (${quoted}) select * from unnest(${SESSION_COLUMNS.map((c, i) => `$${i + 1}::${PG_TYPES[c] ?? 'text'}[]`).join(', ')})`;
+    const write = (rows: Database['sessions'][]) => run('idbridge_sessions_insert', text, SESSION_COLUMNS.map((c) => rows.map((r) => r[c] ?? null)));
+    return turnBatch<Database['sessions'], void>(async (rows) => {
+      await write(rows);
+      return [];
+    }, { max: 256, inFlight: 2, alone: async (row) => void (await write([row])) });
+  };
+  const pgById = prepared ? lookupBy(prepared, 'id') : null;
+  const pgByPageToken = prepared ? lookupBy(prepared, 'page_token') : null;
+  const pgInsert = prepared ? insertMany(prepared) : null;
   const byCallbackKey = reusableQuery<Database['sessions']>(['key'], ([k]) => db.selectFrom('sessions').selectAll().where('callback_key', '=', k));
   const queries = {
     async insertSession(s: Session, tx: Tx = db, sched: SchedulingColumns = {}): Promise<void> {

@@ -93,7 +93,8 @@ describe.each(await dialects())('storage contract on %s', (dialect) => {
   it('commits the creates of one turn; a bad row fails alone and changes nothing stored', async () => {
     const existing = makeSession(customerId, { relay_state: 'first' });
     await store.insertSession(existing);
-    const fresh = [makeSession(customerId), makeSession(customerId), makeSession(customerId)];
+    // Values that an array literal must escape (PostgreSQL's batch is one array per column).
+    const fresh = [makeSession(customerId, { relay_state: 'NULL' }), makeSession(customerId, { relay_state: '{"a,b"}\\ \'x\' åäö 🙂', metadata: { q: 'a"b\\c' } }), makeSession(customerId, { relay_state: null })];
     const clash = makeSession(customerId, { id: existing.id, relay_state: 'second' });
     const results = await Promise.allSettled([...fresh.map((s) => store.insertSessionGrouped(s)), store.insertSessionGrouped(clash)]);
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
