@@ -6,6 +6,7 @@ import { addCustomer, AdminError, checkMethods, checkUrlList, customerJson, issu
 import { openStore, type Store } from '../storage/store.js';
 import { checkWebhookUrl } from '../webhooks/ssrf-guard.js';
 import { registerEndpoint } from '../webhooks/register-endpoint.js';
+import { closeSoon } from './one-shot.js';
 import { adminSecret } from './secret.js';
 
 async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
@@ -17,13 +18,6 @@ async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   } finally {
     await closeSoon(store);
   }
-}
-
-/** Closes the store, but a one-shot command does not wait more than 2 s for it (it exits next). */
-export async function closeSoon(store: Store): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([store.close(), new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]).catch(() => undefined);
-  clearTimeout(timer);
 }
 
 const out = (v: unknown): void => {

@@ -1,5 +1,5 @@
 // `idbridge serve` and `idbridge migrate`: production entry points, configured by environment.
-import { closeSoon } from './customers.js';
+import { closeSoon } from './one-shot.js';
 import { parseArgs } from 'node:util';
 import { composeBroker } from '../compose.js';
 import { ConfigError, loadConfig } from '../config/load.js';
