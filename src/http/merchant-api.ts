@@ -6,7 +6,7 @@ import { CreateSessionBody } from '../sessions/create-input.js';
 import { createSession } from '../sessions/create.js';
 import { sessionView } from './session-view.js';
 import { decodeCursor, IdParams, parse } from './validate.js';
-import { longPoll, streamEvents, WaitLimiter } from './waits.js';
+import { WaitLimiter, Waits } from './waits.js';
 import type { HttpDeps } from './deps.js';
 
 const ReadQuery = z
@@ -32,8 +32,9 @@ function isEmpty(query: unknown): boolean {
 export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { svc, config, feed } = deps;
   const view = (s: Parameters<typeof sessionView>[0]) => sessionView(s, config.publicUrl);
-  const waits = new WaitLimiter(config.maxWaits);
-  deps.metrics.setWaitCounter(() => waits.count());
+  const limiter = new WaitLimiter(config.maxWaits);
+  deps.metrics.setWaitCounter(() => limiter.count());
+  const waits = new Waits(feed, limiter, (customerId, id) => svc.read(customerId, id), view, app.log);
   app.addHook('onRequest', deps.authenticate);
 
   app.post('/v1/sessions', {
@@ -56,32 +57,19 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
     return reply.code(answer.status_code).send(view(answer.session));
   });
 
-  app.get('/v1/sessions/:id', { schema: { tags: ['sessions'], summary: 'Read, or long-poll with ?wait=&version=' } }, async (req) => {
+  app.get('/v1/sessions/:id', { schema: { tags: ['sessions'], summary: 'Read, or long-poll with ?wait=&version=' } }, (req, reply) => {
     const { id } = parse(IdParams, req.params);
     // A plain read has no query: zod only for a long-poll's (or a wrong) query string.
     const q = isEmpty(req.query) ? {} : parse(ReadQuery, req.query);
-    const s = await svc.read(req.customer.id, id);
-    if (q.wait === undefined || q.wait === 0) return view(s);
-    const release = waits.acquire(req.customer.id);
-    const abort = new AbortController();
-    req.raw.on('close', () => abort.abort());
-    try {
-      const latest = await longPoll(feed, () => svc.read(req.customer.id, id), s, q.version ?? s.version, q.wait, abort.signal);
-      return view(latest);
-    } finally {
-      release();
-    }
+    if (q.wait === undefined || q.wait === 0) return svc.read(req.customer.id, id).then(view);
+    // Answered by the wait itself (reply.send): no promise held here while it is open.
+    waits.longPoll(reply, req.customer.id, id, q.version, q.wait);
+    return undefined;
   });
 
-  app.get('/v1/sessions/:id/events', { schema: { tags: ['sessions'], summary: 'Server-sent events of one session' } }, async (req, reply) => {
+  app.get('/v1/sessions/:id/events', { schema: { tags: ['sessions'], summary: 'Server-sent events of one session' } }, (req, reply) => {
     const { id } = parse(IdParams, req.params);
-    const s = await svc.read(req.customer.id, id);
-    const release = waits.acquire(req.customer.id);
-    try {
-      await streamEvents(req, reply, feed, () => svc.read(req.customer.id, id), s, view);
-    } finally {
-      release();
-    }
+    waits.stream(req, reply, req.customer.id, id);
   });
 
   app.get('/v1/sessions', { schema: { tags: ['sessions'], summary: 'Sessions changed since a time, oldest first' } }, async (req) => {
