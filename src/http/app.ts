@@ -4,6 +4,7 @@ import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Bindings, ChildLoggerOptions } from 'pino';
 import { ApiError } from '../core/errors.js';
 import type { HttpDeps } from './deps.js';
 import { registerErrorHandling } from './errors.js';
@@ -22,9 +23,52 @@ export interface AppOptions {
   extraPlugins?: ((app: FastifyInstance, deps: HttpDeps) => Promise<void>)[];
 }
 
+type LogMethod = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+
+/**
+ * A request's logger that becomes a pino child (with the request id) only when a line at an
+ * enabled level is written. Fastify otherwise makes a child per request, which an open long-poll or
+ * event stream keeps for as long as it is open (bench scenario 7), mostly to log nothing.
+ */
+class LazyRequestLogger {
+  private real: FastifyBaseLogger | null = null;
+  constructor(private readonly parent: FastifyBaseLogger, private readonly bindings: Bindings) {}
+
+  private get logger(): FastifyBaseLogger {
+    return (this.real ??= this.parent.child(this.bindings));
+  }
+  private write(level: LogMethod, args: unknown[]): void {
+    const enabled = (this.real ?? this.parent) as FastifyBaseLogger & { isLevelEnabled?: (l: string) => boolean };
+    if (typeof enabled.isLevelEnabled === 'function' && !enabled.isLevelEnabled(level)) return;
+    (this.logger[level] as (...a: unknown[]) => void)(...args);
+  }
+  get level(): string {
+    return (this.real ?? this.parent).level;
+  }
+  set level(level: string) {
+    this.logger.level = level;
+  }
+  fatal(...args: unknown[]): void { this.write('fatal', args); }
+  error(...args: unknown[]): void { this.write('error', args); }
+  warn(...args: unknown[]): void { this.write('warn', args); }
+  info(...args: unknown[]): void { this.write('info', args); }
+  debug(...args: unknown[]): void { this.write('debug', args); }
+  trace(...args: unknown[]): void { this.write('trace', args); }
+  silent(): void {}
+  child(bindings: Bindings, options?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.logger.child(bindings, options);
+  }
+}
+
+function requestLogger(logger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
+  // A route's own level or serializers: the child pino would make, at once.
+  if (opts.level || opts.serializers) return logger.child(bindings, opts);
+  return new LazyRequestLogger(logger, bindings) as unknown as FastifyBaseLogger;
+}
+
 export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    ...(opts.logger ? { loggerInstance: opts.logger } : { logger: false }),
+    ...(opts.logger ? { loggerInstance: opts.logger, childLoggerFactory: requestLogger } : { logger: false }),
     bodyLimit: 64 * 1024,
     trustProxy: deps.config.trustProxy.length ? deps.config.trustProxy : false,
     return503OnClosing: true,
