@@ -55,6 +55,10 @@ function onResponseClose(this: WithWait): void {
   if (w) w.gone();
 }
 
+/** Streams kept alive now, in every app of this process (tests: none left once they end). */
+let keptAliveStreams = 0;
+export const keptAlive = (): number => keptAliveStreams;
+
 /** What the long-polls and streams of one app share. */
 export class Waits {
   /** Streams by the second (mod 15) they opened in: each slot is kept alive once every 15 s. */
@@ -91,14 +95,10 @@ export class Waits {
     }).catch((err) => void reply.send(err));
   }
 
-  /** Streams in the keep-alive wheel now (tests). */
-  get keptAlive(): number {
-    return this.streams;
-  }
-
   keepAlive(s: EventStream): number {
     if (this.ticker === null) this.ticker = setInterval(() => this.tick(), 1000);
     this.streams++;
+    keptAliveStreams++;
     const slot = this.second % KEEPALIVE_SLOTS;
     this.keepalive[slot].add(s);
     return slot;
@@ -106,6 +106,7 @@ export class Waits {
 
   forget(s: EventStream, slot: number): void {
     if (!this.keepalive[slot].delete(s)) return;
+    keptAliveStreams--;
     if (--this.streams === 0 && this.ticker !== null) {
       clearInterval(this.ticker);
       this.ticker = null;
