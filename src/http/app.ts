@@ -85,7 +85,6 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
     crossOriginResourcePolicy: false,
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(cookie);
   await app.register(formbody);
   await app.register(rateLimit, {
     global: false,
@@ -111,9 +110,15 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
   });
   await app.register(async (scope) => merchantApi(scope, deps));
   await app.register(async (scope) => webhookRoutes(scope, deps));
-  await app.register(async (scope) => flowRoutes(scope, deps));
-  await app.register(async (scope) => oidcRoutes(scope, deps));
+  // Cookies only where pages use them: @fastify/cookie gives every request it sees a Map and a parsed
+  // object, which an open long-poll or event stream of the merchant API would keep while it waits.
+  const withCookies = (routes: (scope: FastifyInstance, deps: HttpDeps) => Promise<void>) => async (scope: FastifyInstance) => {
+    await scope.register(cookie);
+    await routes(scope, deps);
+  };
+  await app.register(withCookies(flowRoutes));
+  await app.register(withCookies(oidcRoutes));
   await app.register(async (scope) => opsRoutes(scope, deps));
-  for (const plugin of opts.extraPlugins ?? []) await app.register(async (scope) => plugin(scope, deps));
+  for (const plugin of opts.extraPlugins ?? []) await app.register(withCookies(plugin));
   return app;
 }
