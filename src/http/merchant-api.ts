@@ -67,7 +67,7 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
     return undefined;
   });
 
-  app.get('/v1/sessions/:id/events', { schema: { tags: ['sessions'], summary: 'Server-sent events of one session' } }, (req, reply) => {
+  app.get('/v1/sessions/:id/events', { schema: { tags: ['sessions'], summary: 'Server-sent events of one session' }, config: { rawResponse: true } }, (req, reply) => {
     const { id } = parse(IdParams, req.params);
     waits.stream(req, reply, req.customer.id, id);
   });

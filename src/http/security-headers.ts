@@ -20,11 +20,21 @@ export async function helmetHeaders(options: FastifyHelmetOptions): Promise<[str
     .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : String(value)]);
 }
 
+/**
+ * A route that writes its answer on the raw response itself (an event stream, after
+ * `reply.hijack()`) says so with `config: { rawResponse: true }`: its security headers are set on
+ * the raw response. Every other answer gets them among Fastify's own reply headers, which Node then
+ * writes in one go: a header set on the raw response first sends every header of the answer down
+ * Node's slower path (each one through `setHeader`'s checks and map, ≈ 5 % of a GET's CPU).
+ */
 export async function registerSecurityHeaders(app: FastifyInstance, options: FastifyHelmetOptions): Promise<void> {
   const headers = await helmetHeaders(options);
-  app.addHook('onRequest', (_req, reply, done) => {
-    const res = reply.raw;
-    for (const [name, value] of headers) res.setHeader(name, value);
+  app.addHook('onRequest', (req, reply, done) => {
+    if ((req.routeOptions.config as { rawResponse?: boolean } | undefined)?.rawResponse) {
+      for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    } else {
+      for (const [name, value] of headers) reply.header(name, value);
+    }
     done();
   });
 }
