@@ -58,7 +58,8 @@ export class SessionService {
       if (!r.ok) return { session: current, changed: false };
       const final = isFinal(r.session.status);
       const columns: Scheduling = final ? { next_check_at: null, ...sched } : sched;
-      const written = await this.deps.store.transaction(async (tx) => {
+      // Committed with the other state changes and creates of this event-loop turn on SQLite.
+      const written = await this.deps.store.writeGrouped(async (tx) => {
         if (!(await this.deps.store.updateSession(r.session, current.version, columns, tx))) return false;
         for (const e of r.effects) if (e.type === 'webhook' && this.deps.outbox) await this.deps.outbox(tx, r.session, e.event);
         return true;

@@ -8,6 +8,10 @@
 // would hold one pooled connection for N round trips; there a turn's creates are one multi-row
 // INSERT and its lookups one `= any($1)` SELECT instead (turn-batch.ts).
 //
+// State changes (a session's transition and its webhook outbox rows, SessionService.apply) join the
+// same transactions on SQLite: a work must then use only the transaction it is given (a statement
+// on the database itself would wait for the very transaction it runs in).
+//
 // Reads use the same mechanism on SQLite (a read transaction per turn): each statement outside a
 // transaction takes and drops a read lock on the WAL index, two fcntl calls (≈ 3 µs each on this
 // VM), which were half of a GET /v1/sessions/{id}'s SELECT. The reads of one turn share one snapshot
@@ -17,9 +21,15 @@ import type { Kysely, Transaction } from 'kysely';
 
 type Work<DB, T> = (tx: Kysely<DB> | Transaction<DB>) => Promise<T>;
 
-export function groupCommit<DB>(db: Kysely<DB>, maxBatch = 256) {
+/**
+ * `atomic`: each work is a transaction of its own (a state change and its outbox rows): alone, or
+ * retried after its batch failed, it runs in a transaction of its own. Otherwise each work is one
+ * statement (atomic by itself) and runs alone without BEGIN/COMMIT.
+ */
+export function groupCommit<DB>(db: Kysely<DB>, maxBatch = 256, atomic = false) {
   const queue: { write: Work<DB, any>; resolve: (v: any) => void; reject: (e: unknown) => void }[] = [];
   let scheduled = false;
+  const alone = <T>(write: Work<DB, T>): Promise<T> => (atomic ? db.transaction().execute(write) : write(db));
 
   async function flush(): Promise<void> {
     scheduled = false;
@@ -27,7 +37,7 @@ export function groupCommit<DB>(db: Kysely<DB>, maxBatch = 256) {
     if (queue.length) schedule();
     if (batch.length === 1) {
       const [one] = batch;
-      return one.write(db).then(one.resolve, one.reject);
+      return alone(one.write).then(one.resolve, one.reject);
     }
     try {
       const results = await db.transaction().execute(async (tx) => {
@@ -37,7 +47,7 @@ export function groupCommit<DB>(db: Kysely<DB>, maxBatch = 256) {
       });
       batch.forEach((w, i) => w.resolve(results[i]));
     } catch {
-      for (const w of batch) await w.write(db).then(w.resolve, w.reject);
+      for (const w of batch) await alone(w.write).then(w.resolve, w.reject);
     }
   }
 

@@ -42,7 +42,7 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
   };
   // The request path's reads and the create's insert, compiled once (reusable-query.ts).
   const inserts = new Map<string, ReusableQuery<unknown>>();
-  const grouped = groupCommit(db);
+  const grouped = groupCommit(db, 256, true);
   const groupedRead = groupCommit(db);
   const byId = reusableQuery<Database['sessions']>(['id'], ([id]) => db.selectFrom('sessions').selectAll().where('id', '=', id));
   const byIdOfCustomer = reusableQuery<Database['sessions']>(['id', 'customer'], ([id, c]) =>
@@ -86,6 +86,15 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         inserts.set(shape, insert);
       }
       await insert.execute(tx, columns.map((c) => row[c] ?? null)); // undefined: the column left out, i.e. NULL
+    },
+    /**
+     * A write transaction of its own, committed together with the others of this turn on SQLite
+     * (group-commit.ts); `work` must use only the transaction it is given. On PostgreSQL a
+     * transaction of its own.
+     */
+    writeGrouped<T>(work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+      // `grouped` is atomic: it always hands its works a transaction.
+      return dialect === 'sqlite' ? grouped((tx) => work(tx as Transaction<Database>)) : db.transaction().execute(work);
     },
     /** insertSession outside any transaction, committed together with the others of this turn. */
     insertSessionGrouped(s: Session, sched: SchedulingColumns = {}): Promise<void> {
