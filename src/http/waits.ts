@@ -77,21 +77,29 @@ export class Waits {
 
   /** Answers when the session's version exceeds `version` (default: as read now) or after `seconds`. */
   longPoll(reply: FastifyReply, customerId: string, id: string, version: number | undefined, seconds: number): void {
+    // A change committed after the first read but before the wait is armed reaches no waiter: the
+    // feed's mark for the session, taken before the read, tells (then the wait reads again at once).
+    const mark = this.feed.mark(id);
     this.reread(customerId, id).then((s) => {
       const v = version ?? s.version;
       if (s.version > v || isFinal(s.status)) return void reply.send(this.render(s));
       this.limiter.take(customerId);
-      new LongPoll(this, reply, customerId, id, v, performance.now() + seconds * 1000).start();
+      const wait = new LongPoll(this, reply, customerId, id, v, performance.now() + seconds * 1000);
+      wait.start();
+      if (this.feed.mark(id) !== mark) wait.wake();
     }).catch((err) => void reply.send(err));
   }
 
   /** `text/event-stream` of one session: the current state first, then each change. */
   stream(req: FastifyRequest, reply: FastifyReply, customerId: string, id: string): void {
     const lastSeen = Number(req.headers['last-event-id'] ?? -1);
+    const mark = this.feed.mark(id); // as in longPoll
     this.reread(customerId, id).then((s) => {
       this.limiter.take(customerId);
       reply.hijack();
-      new EventStream(this, reply.raw, customerId, id, Number.isFinite(lastSeen) ? lastSeen : -1).start(s);
+      const stream = new EventStream(this, reply.raw, customerId, id, Number.isFinite(lastSeen) ? lastSeen : -1);
+      stream.start(s);
+      if (this.feed.mark(id) !== mark) stream.wake();
     }).catch((err) => void reply.send(err));
   }
 

@@ -44,7 +44,16 @@ class PromiseWaiter extends FeedWaiter {
   }
 }
 
+const MARK_SLOTS = 4096;
+/** FNV-1a of the id, folded into the mark table. */
+function slotOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % MARK_SLOTS;
+}
+
 export class ChangeFeed {
+  private readonly marks = new Uint32Array(MARK_SLOTS);
   private readonly byId = new Map<string, FeedWaiter | Set<FeedWaiter>>();
   private readonly wheel = new Map<number, Set<FeedWaiter>>();
   private armed = 0;
@@ -140,7 +149,17 @@ export class ChangeFeed {
     }
   }
 
+  /**
+   * A number that moves whenever `id` changes (or, rarely, another session sharing its slot of a
+   * fixed table of 4,096 counters): taken before a first read and compared after a wait is armed,
+   * it tells whether a change landed in between, which no armed waiter could have seen.
+   */
+  mark(id: string): number {
+    return this.marks[slotOf(id)];
+  }
+
   private wakeSession(id: string): void {
+    this.marks[slotOf(id)]++;
     const had = this.byId.get(id);
     if (had === undefined) return;
     this.byId.delete(id);

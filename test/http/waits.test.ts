@@ -3,7 +3,9 @@
 import { request, type ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChangeFeed, FeedWaiter, WHEEL_MS } from '../../src/sessions/change-feed.js';
-import { keptAlive } from '../../src/http/waits.js';
+import { EventEmitter } from 'node:events';
+import { keptAlive, WaitLimiter, Waits } from '../../src/http/waits.js';
+import type { Session } from '../../src/core/types.js';
 import { MERCHANT, startBroker, type TestBroker } from '../support/broker.js';
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
@@ -160,3 +162,45 @@ describe('open waits release what they hold', () => {
     await until(() => timers() <= base);
   });
 });
+
+describe('a change between the first read and the wait being armed', () => {
+  // The session is read (version 1), then a change commits and is published before the wait is on
+  // the feed: no waiter hears it. The wait must read again at once, not at the 5 s fallback.
+  function setup() {
+    const feed = new ChangeFeed();
+    let version = 1;
+    let reads = 0;
+    const reread = async (_c: string, id: string): Promise<Session> => {
+      reads++;
+      const read = { id, version, status: 'pending' } as Session;
+      if (reads === 1) {
+        version = 2; // committed after this read's snapshot…
+        feed.publish(id); // …and published before the wait is armed
+      }
+      return read;
+    };
+    const log = { error: () => undefined } as never;
+    const waits = new Waits(feed, new WaitLimiter(10), reread, (x) => x, log);
+    const res = Object.assign(new EventEmitter(), { socket: { destroyed: false }, destroyed: false, writeHead: () => undefined, write: (chunk: string) => (written.push(chunk), true), end: () => undefined });
+    const written: string[] = [];
+    return { waits, res, written, reads: () => reads };
+  }
+
+  it('a long-poll answers the new version at once', async () => {
+    const { waits, res, reads } = setup();
+    const t0 = performance.now();
+    const answer = await new Promise<Session>((resolve) => waits.longPoll({ raw: res, send: resolve } as never, 'cus', 'ses_x', 1, 30));
+    expect(answer.version).toBe(2);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(reads()).toBe(2);
+  });
+
+  it('an event stream sends the new version at once', async () => {
+    const { waits, res, written } = setup();
+    waits.stream({ headers: {} } as never, { raw: res, hijack: () => undefined, send: () => undefined } as never, 'cus', 'ses_y');
+    await until(() => written.some((w) => w.startsWith('id: 2\n')), 1000);
+    expect(written[0]).toMatch(/^id: 1\n/);
+    res.emit('close');
+  });
+});
+
