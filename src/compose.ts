@@ -7,6 +7,7 @@ import { randomToken, systemClock, type Clock } from './core/ids.js';
 import { isFinal, type MethodId, type Session } from './core/types.js';
 import { buildApp } from './http/app.js';
 import { createAuthenticator } from './http/auth.js';
+import { CreationLimiter } from './http/creation-limit.js';
 import type { HttpDeps } from './http/deps.js';
 import { Metrics } from './http/metrics.js';
 import { createLogger } from './logger.js';
@@ -100,9 +101,7 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
     },
     store, svc, driver, feed, clock, metrics,
     authenticate: createAuthenticator(store, clock),
-    createRateLimit: config.rateLimitCreate > 0
-      ? { max: config.rateLimitCreate, timeWindow: 1000, keyGenerator: (req) => `create:${req.customer?.id ?? req.ip}`, hook: 'preHandler' }
-      : false,
+    createLimiter: config.rateLimitCreate > 0 ? new CreationLimiter(config.rateLimitCreate) : null,
   };
   deps.webhooks = { resolve: opts.webhookResolver, wake: () => dispatcher.wake() };
   deps.oidc = { jwks: (method) => oidc.jwks(method) };

@@ -40,7 +40,7 @@ export const SETTINGS = [
     'Base of every URL handed out (redirect_url, callbacks). Default `http://localhost:PORT`.'),
   s('IDBRIDGE_SECRET_KEY', z.string().regex(/^([A-Za-z0-9_-]+:)?[0-9a-fA-F]{64}(,([A-Za-z0-9_-]+:)?[0-9a-fA-F]{64})*$/).optional(), undefined,
     '32 random bytes as 64 hex digits, or `id1:hex,id2:hex` for rotation (the first encrypts, all decrypt). Encrypts personal data at rest. Required by `serve`; `dev` generates one beside its database.'),
-  s('IDBRIDGE_RATE_LIMIT_CREATE', int(0, 1_000_000), '100', 'Session creations per second per customer; `0` = off. Counted per node.'),
+  s('IDBRIDGE_RATE_LIMIT_CREATE', int(0, 1_000_000), '100', 'Session creations per second per customer (a burst of this many, then this many a second); a request that creates no session (refused, replayed) does not count; `0` = off. Counted per node.'),
   s('IDBRIDGE_RATE_LIMIT_PAGES', int(0, 1_000_000), '600', 'Workflow-page requests per minute per client IP; `0` = off. Counted per node.'),
   s('IDBRIDGE_MAX_WAITS', int(1, 10_000_000), '1000', 'Open long-polls plus event streams per customer on one node; more answers 429.'),
   s('IDBRIDGE_BANKID_ENV', z.enum(['simulated', 'test', 'production']), 'simulated',

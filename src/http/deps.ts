@@ -1,3 +1,4 @@
+import type { CreationLimiter } from './creation-limit.js';
 import type {} from '@fastify/cookie';
 import type {} from '@fastify/rate-limit';
 import type {} from '@fastify/swagger';
@@ -31,5 +32,6 @@ export interface HttpDeps {
   authenticate: (req: FastifyRequest) => Promise<void>;
   /** Static files a provider's page step adds (name -> [content type, body]). */
   extraAssets?: [string, [string, string]][];
-  createRateLimit: false | { max: number; timeWindow: number; keyGenerator: (req: FastifyRequest) => string; hook: 'preHandler' };
+  /** IDBRIDGE_RATE_LIMIT_CREATE; null when off. */
+  createLimiter: CreationLimiter | null;
 }

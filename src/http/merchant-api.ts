@@ -39,19 +39,27 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
 
   app.post('/v1/sessions', {
     schema: { tags: ['sessions'], summary: 'Create a session', body: z.toJSONSchema(CreateSessionBody, { io: 'input', unrepresentable: 'any' }) },
-    config: { rateLimit: deps.createRateLimit },
   }, async (req, reply) => {
-    const input = parse(CreateSessionBody, req.body);
-    const key = req.headers['idempotency-key'];
-    if (Array.isArray(key) || (key !== undefined && (key.length < 1 || key.length > 255))) {
-      throw new ApiError('invalid_request', 'Bad Idempotency-Key.', [{ field: 'Idempotency-Key', message: '1 to 255 characters' }]);
+    const limiter = deps.createLimiter;
+    limiter?.take(req.customer.id);
+    let created = false;
+    let answer;
+    try {
+      const input = parse(CreateSessionBody, req.body);
+      const key = req.headers['idempotency-key'];
+      if (Array.isArray(key) || (key !== undefined && (key.length < 1 || key.length > 255))) {
+        throw new ApiError('invalid_request', 'Bad Idempotency-Key.', [{ field: 'Idempotency-Key', message: '1 to 255 characters' }]);
+      }
+      answer = await createSession(svc, req.customer, input, {
+        idempotency_key: key ?? null,
+        raw_body: req.body,
+        callback_url: (m) => `${config.publicUrl}/flow/callback/${m}`,
+        demo_enabled: config.demoEnabled,
+      });
+      created = !answer.replayed;
+    } finally {
+      if (!created) limiter?.giveBack(req.customer.id);
     }
-    const answer = await createSession(svc, req.customer, input, {
-      idempotency_key: key ?? null,
-      raw_body: req.body,
-      callback_url: (m) => `${config.publicUrl}/flow/callback/${m}`,
-      demo_enabled: config.demoEnabled,
-    });
     if (!answer.replayed) deps.metrics.sessionCreated(answer.session.method);
     if (answer.replayed) reply.header('idempotent-replayed', 'true');
     return reply.code(answer.status_code).send(view(answer.session));

@@ -23,6 +23,26 @@ describe('limits and operator endpoints', () => {
     expect((await b.api('/v1/sessions', { method: 'POST', key: other.key, json: { method: 'demo' } })).status).toBe(201);
   });
 
+  it('counts only creations: refused bodies, unregistered targets and idempotent replays use no budget', async () => {
+    const c = await b.addCustomer();
+    const post = (json: unknown, headers: Record<string, string> = {}) => b.api('/v1/sessions', { method: 'POST', key: c.key, json, headers });
+    const refused = await Promise.all([
+      ...Array.from({ length: 6 }, () => post({ method: 'demo', colour: 'blue' })),
+      ...Array.from({ length: 3 }, () => post({ method: 'demo', target: 'https://not-registered.example/' })),
+    ]);
+    expect(refused.map((r) => r.status)).toEqual([400, 400, 400, 400, 400, 400, 400, 400, 400]);
+    const first = await post({ method: 'demo' }, { 'idempotency-key': 'once' });
+    expect(first.status).toBe(201);
+    const replays = [];
+    for (let i = 0; i < 4; i++) replays.push(await post({ method: 'demo' }, { 'idempotency-key': 'once' })); // each holds a token while it runs
+    expect(replays.map((r) => r.headers.get('idempotent-replayed'))).toEqual(['true', 'true', 'true', 'true']);
+    // The budget of 3 a second: one used by the first create, two left (a third may have come back
+    // meanwhile on a slow machine), then 429.
+    const burst = (await Promise.all(Array.from({ length: 4 }, () => post({ method: 'demo' })))).map((r) => r.status);
+    expect(burst.filter((x) => x === 201).length).toBeGreaterThanOrEqual(2);
+    expect(burst.filter((x) => x === 429).length).toBeGreaterThanOrEqual(1);
+  });
+
   it('limits open waits per customer', async () => {
     await new Promise((r) => setTimeout(r, 1100));
     const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })).body;
