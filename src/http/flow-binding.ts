@@ -11,12 +11,16 @@ import type { Store } from '../storage/store.js';
 
 export const BINDING_HEADER = 'x-idbridge-binding';
 const digest = (secret: string) => createHash('sha256').update(secret).digest('hex');
-const cookieName = (s: Session) => `idb_${s.page_token.slice(0, 12)}`;
+// Named by the page token's last 12 characters: its first nine are the creation time (ids.ts), so
+// two sessions of one millisecond would share most of a name taken from the front. A cookie set
+// under the earlier name (the front, before session ids were time-ordered) is still read.
+const cookieName = (s: Session) => `idb_${s.page_token.slice(-12)}`;
+const earlierCookieName = (s: Session) => `idb_${s.page_token.slice(0, 12)}`;
 
 function presented(req: FastifyRequest, s: Session): string | null {
   const header = req.headers[BINDING_HEADER];
   if (typeof header === 'string' && header) return header;
-  const cookie = req.cookies?.[cookieName(s)];
+  const cookie = req.cookies?.[cookieName(s)] ?? req.cookies?.[earlierCookieName(s)];
   return cookie || null;
 }
 

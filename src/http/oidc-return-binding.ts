@@ -17,7 +17,9 @@ export type ReturnMode = 'top' | 'popup';
 
 export const CALLBACK_COOKIE_PATH = '/flow/callback';
 const digest = (secret: string) => createHash('sha256').update(secret).digest('hex');
-const cookieName = (s: Session) => `idb_cb_${s.page_token.slice(0, 12)}`;
+// By the token's random end, not its time-ordered front (as flow-binding.ts); the earlier name is still read.
+const cookieName = (s: Session) => `idb_cb_${s.page_token.slice(-12)}`;
+const earlierCookieName = (s: Session) => `idb_cb_${s.page_token.slice(0, 12)}`;
 
 function sameDigest(expected: string, secret: string): boolean {
   const a = Buffer.from(expected, 'hex');
@@ -69,7 +71,7 @@ export interface Returning {
 export async function returning(store: Store, req: FastifyRequest, s: Session): Promise<Returning | null> {
   const current = await store.getCallbackBinding(s.id);
   const stored = parse(current);
-  const secret = req.cookies?.[cookieName(s)];
+  const secret = req.cookies?.[cookieName(s)] ?? req.cookies?.[earlierCookieName(s)];
   if (!stored || stored.kind === 'n' || !secret || !sameDigest(stored.digest, secret)) return null;
   // Two returns at once (a double submit) must not both exchange: the loser's invalid_grant could
   // otherwise fail the session before the winner completes it.

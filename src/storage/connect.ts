@@ -96,12 +96,19 @@ async function connectPostgres(url: string, opts: { poolSize?: number; schema?: 
   // time). Their SQL names its columns, never `*`: a column added by a later migration while this
   // node runs does not change their result type. Should a prepared plan still be refused
   // ("cached plan must not change result type", 0A000, say after a column's type changed), the
-  // statement runs unnamed instead.
+  // statement runs unnamed instead. Behind a pooler in transaction mode (PgBouncer without
+  // max_prepared_statements) a statement prepared on one server connection is not there on the
+  // next ("does not exist" 26000, "already exists" 42P05): the first such answer turns named
+  // statements off for this process.
+  let named = true;
   const prepared: PreparedRunner = async <R>(name: string, text: string, params: readonly unknown[]) => {
+    if (!named) return (await pool.query({ text, values: params as unknown[] })).rows as R[];
     try {
       return (await pool.query({ name, text, values: params as unknown[] })).rows as R[];
     } catch (err) {
-      if ((err as { code?: string }).code !== '0A000') throw err;
+      const code = (err as { code?: string }).code;
+      if (code === '26000' || code === '42P05') named = false;
+      else if (code !== '0A000') throw err;
       return (await pool.query({ text, values: params as unknown[] })).rows as R[];
     }
   };

@@ -52,6 +52,22 @@ describe('workflow page and demo eID', () => {
     expect(again.status).toBe(200);
   });
 
+  it('keeps the binding in a cookie named by the random end of the page token; the earlier name is still read', async () => {
+    const s = await create();
+    const token = new URL(s.redirect_url).pathname.split('/').pop() as string;
+    const bound = await fetch(`${s.redirect_url}/bind`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    expect(bound.status).toBe(200);
+    const [cookie] = bound.headers.getSetCookie();
+    const [pair] = cookie.split(';');
+    const [name, secret] = pair.split('=');
+    // the front of the token is its creation time (the same for sessions of one millisecond)
+    expect(name).toBe(`idb_${token.slice(-12)}`);
+    const withCookie = (n: string) => fetch(`${s.redirect_url}/state`, { headers: { cookie: `${n}=${secret}` } });
+    expect((await withCookie(name)).status).toBe(200);
+    expect((await withCookie(`idb_${token.slice(0, 12)}`)).status).toBe(200); // set by a node before the change
+    expect((await withCookie('idb_something_else')).status).toBe(403);
+  });
+
   it('completes as the chosen test person and sends the browser to target with id, status, relay_state only', async () => {
     const s = await create({ relay_state: 'order 7&x', locale: 'sv' });
     const page = new FlowClient(s.redirect_url);

@@ -207,6 +207,24 @@ describe.each(await dialects())('storage contract on %s', (dialect) => {
     }
   });
 
+  if (dialect === 'postgres') it('keeps reading when its prepared statements vanish from the server connection (a pooler in transaction mode)', async () => {
+    const one = await openStore(db.url, TEST_SECRET, { poolSize: 1 });
+    try {
+      const s = makeSession(customerId);
+      await one.insertSession(s);
+      expect(await one.getSession(s.id)).toEqual(s); // prepared on the one connection
+      await sql`deallocate all`.execute(one.db); // as if the next statement reached another server connection
+      expect(await one.getSession(s.id)).toEqual(s); // 26000, then unnamed from here on
+      await sql`deallocate all`.execute(one.db);
+      expect((await one.getSessionByPageToken(s.page_token))?.id).toBe(s.id);
+      const t = makeSession(customerId);
+      await one.insertSessionGrouped(t);
+      expect(await one.getSession(t.id)).toEqual(t);
+    } finally {
+      await one.close();
+    }
+  });
+
   if (dialect === 'postgres') it('uses the schema it was given (no leakage into public)', async () => {
     const c = new pg.Client({ connectionString: PG_URL });
     await c.connect();
