@@ -22,7 +22,7 @@ process.on('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
-export async function startHost<R = Record<string, any>>(file: string, args: unknown, opts: { timeoutMs?: number; name?: string } = {}): Promise<Host<R>> {
+export async function startHost<R = Record<string, any>>(file: string, args: unknown, opts: { timeoutMs?: number; name?: string; env?: Record<string, string> } = {}): Promise<Host<R>> {
   const path = fileURLToPath(new URL(`../hosts/${file}`, import.meta.url));
   const execArgv = ['--import', 'tsx', '--expose-gc', '--max-old-space-size=4096'];
   if (profileHosts) {
@@ -33,7 +33,7 @@ export async function startHost<R = Record<string, any>>(file: string, args: unk
   }
   const child = fork(path, [], {
     execArgv,
-    env: { ...process.env, BENCH_ARGS: JSON.stringify(args) },
+    env: { ...process.env, ...opts.env, BENCH_ARGS: JSON.stringify(args) },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
   live.add(child);
