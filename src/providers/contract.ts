@@ -41,6 +41,14 @@ export interface ProgressContext {
   end_user_ip: string | null;
 }
 
+/**
+ * A final answer read again against the session's provider state as it now is. A provider whose
+ * final answer comes once (BankID's collect) offers it, so that an answer collected with a state
+ * that another writer has since changed (a same-device mark) is judged by the current state rather
+ * than thrown away.
+ */
+export type Reconsider = (state: ProviderState) => Outcome;
+
 export type Outcome =
   | {
       kind: 'pending';
@@ -58,8 +66,9 @@ export type Outcome =
       identity: Identity;
       signature?: Signature | null;
       device?: { ip_address: string } | null;
+      reconsider?: Reconsider;
     }
-  | { kind: 'failed'; code: string; message: string }
+  | { kind: 'failed'; code: string; message: string; reconsider?: Reconsider }
   /** Transient trouble (429/503/network): keep the state, ask again later. */
   | { kind: 'retry'; after_ms: number; reason: string };
 

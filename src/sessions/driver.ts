@@ -1,7 +1,7 @@
 // Drives a session's provider: the browser's start, the browser's callbacks, and the collector's
 // checks all end here, as an Outcome turned into a state change.
 import { isFinal, type Session } from '../core/types.js';
-import type { Outcome, ProgressContext, StartContext } from '../providers/contract.js';
+import type { Outcome, ProgressContext, ProviderState, StartContext } from '../providers/contract.js';
 import { stepFor, type Step } from './outcome.js';
 import type { SessionService } from './service.js';
 
@@ -103,7 +103,18 @@ export class SessionDriver {
     // A retry of the final write must land while the lease is ours, with a second to spare for the
     // write itself; another node may take the order over once the lease has run out.
     const leaseHeld = () => !leaseUntil || this.svc.deps.clock.now().getTime() < leaseUntil() - 1000;
-    const r = await writeFinalDurably(final, () => this.apply(s, step, (cur) => cur.status === 'pending' && cur.version === s.version), 20, 1000, leaseHeld);
+    let r = await writeFinalDurably(final, () => this.apply(s, step, (cur) => cur.status === 'pending' && cur.version === s.version), 20, 1000, leaseHeld);
+    // A final answer refused because the session changed since it was read (a same-device mark
+    // this node had not heard of) is judged again by the session as it now is, not dropped: the
+    // provider will not answer it a second time.
+    for (let again = 0; again < 3 && r && !r.changed && r.session.status === 'pending' && r.session.provider_state && final; again++) {
+      const reconsider = 'reconsider' in outcome ? outcome.reconsider : undefined;
+      if (!reconsider) break;
+      const cur = r.session;
+      const nextStep = stepFor(cur, reconsider(cur.provider_state as ProviderState), from);
+      if (nextStep.kind === 'reschedule') break;
+      r = await writeFinalDurably(true, () => this.apply(cur, nextStep, (now) => now.status === 'pending' && now.version === cur.version), 20, 1000, leaseHeld);
+    }
     if (!r) return { session: s, next_at: null };
     if (r.session.status !== 'pending') return { session: r.session, next_at: null };
     // Not applied (another writer changed the session since it was read): check again, no sooner

@@ -91,7 +91,9 @@ describe('BankID provider', () => {
     });
     const orderRef = String(state.order_ref);
     await h.appPost(`/app/orders/${orderRef}`, { personal_number: PERSON, action: 'cancel' });
-    expect(await provider.progress!(state, progressCtx())).toEqual({ kind: 'failed', code: 'user_cancelled', message: 'Action cancelled.' });
+    const { reconsider, ...cancelled } = (await provider.progress!(state, progressCtx())) as Record<string, unknown>;
+    expect(cancelled).toEqual({ kind: 'failed', code: 'user_cancelled', message: 'Action cancelled.' });
+    expect(reconsider).toBeTypeOf('function'); // a final answer can be judged again (see below)
   });
 
   it('fails start_failed after 30 s and expired_transaction past the lifetime', async () => {
@@ -129,6 +131,21 @@ describe('BankID provider', () => {
     const token = String((started as { launch?: Record<string, unknown> }).launch?.auto_start_token);
     await h.appPost('/app/autostart', { auto_start_token: token, personal_number: PERSON, action: 'approve', ip_address: '198.51.100.9' });
     expect(await provider.progress!(state, progressCtx())).toMatchObject({ kind: 'failed', code: 'ip_mismatch' });
+  });
+
+  it('judges a final answer again by the state as it now is (a same-device mark made after the collect was asked)', async () => {
+    const started = await provider.start(ctx({ end_user_ip: '203.0.113.5' }));
+    const stale = pendingState(started); // read before the page marked the same-device start
+    const token = String((started as { launch?: Record<string, unknown> }).launch?.auto_start_token);
+    await h.appPost('/app/autostart', { auto_start_token: token, personal_number: PERSON, action: 'approve', ip_address: '198.51.100.9' });
+    const answer = await provider.progress!(stale, progressCtx());
+    expect(answer).toMatchObject({ kind: 'complete' }); // the stale state knows of no same-device start
+    const reconsider = (answer as { reconsider?: (s: Record<string, unknown>) => unknown }).reconsider;
+    expect(reconsider).toBeTypeOf('function');
+    expect(reconsider!(markSameDeviceStart(stale))).toMatchObject({ kind: 'failed', code: 'ip_mismatch' });
+    expect(reconsider!(stale)).toMatchObject({ kind: 'complete' });
+    // BankID answers a finished order once: asking again is not how to get the answer back.
+    expect(await provider.progress!(stale, progressCtx())).toMatchObject({ kind: 'failed' });
   });
 
   it('runs phone authentication with the call initiator', async () => {

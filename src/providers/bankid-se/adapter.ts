@@ -67,7 +67,11 @@ export function createBankIdProvider(options: BankIdProviderOptions): Provider {
       const response = await client.collect(state.order_ref);
       backoff.clear(state.order_ref);
       const outcome = collectOutcome(response, state, ctx.locale, { now: ctx.now, checkIp });
-      return outcome.kind === 'pending' ? { ...outcome, next_check_ms: interval } : outcome;
+      if (outcome.kind === 'pending') return { ...outcome, next_check_ms: interval };
+      // BankID answers a finished order once: should the session have changed since `raw` was read,
+      // the same answer is judged again by the state as it now is (the driver asks).
+      const reconsider = (fresh: ProviderState) => collectOutcome(response, readState(fresh), ctx.locale, { now: ctx.now, checkIp });
+      return outcome.kind === 'complete' || outcome.kind === 'failed' ? { ...outcome, reconsider } : outcome;
     } catch (error) {
       return errorOutcome(error, state.order_ref, ctx, state);
     }
