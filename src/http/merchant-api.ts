@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../core/errors.js';
 import { CreateSessionBody } from '../sessions/create-input.js';
-import { createSession } from '../sessions/create.js';
+import { createSession, type CreateAnswer } from '../sessions/create.js';
 import { sessionView } from './session-view.js';
 import { decodeCursor, IdParams, parse } from './validate.js';
 import { WaitLimiter, Waits } from './waits.js';
@@ -43,7 +43,7 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
     const limiter = deps.createLimiter;
     limiter?.take(req.customer.id);
     let created = false;
-    let answer;
+    let answer: CreateAnswer;
     try {
       const input = parse(CreateSessionBody, req.body);
       const key = req.headers['idempotency-key'];

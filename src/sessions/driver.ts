@@ -107,9 +107,8 @@ export class SessionDriver {
     // A final answer refused because the session changed since it was read (a same-device mark
     // this node had not heard of) is judged again by the session as it now is, not dropped: the
     // provider will not answer it a second time.
-    for (let again = 0; again < 3 && r && !r.changed && r.session.status === 'pending' && r.session.provider_state && final; again++) {
-      const reconsider = 'reconsider' in outcome ? outcome.reconsider : undefined;
-      if (!reconsider) break;
+    const reconsider = outcome.kind === 'complete' || outcome.kind === 'failed' ? outcome.reconsider : undefined;
+    for (let again = 0; again < 3 && reconsider && r && !r.changed && r.session.status === 'pending' && r.session.provider_state; again++) {
       const cur = r.session;
       const nextStep = stepFor(cur, reconsider(cur.provider_state as ProviderState), from);
       if (nextStep.kind === 'reschedule') break;

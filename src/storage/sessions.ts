@@ -1,4 +1,4 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Session } from '../core/types.js';
 import { FINAL_STATUSES } from '../core/types.js';
 import type { Database } from './schema.js';
