@@ -72,16 +72,18 @@ describe('README quickstart', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const block = /<!-- quickstart:begin -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeTruthy();
-    const script = block!
-      .replace(/^KEY=.*$/m, `KEY=${key}`)
+    // The KEY line runs as written: it must read the key dev printed from the file dev wrote.
+    expect(block).toMatch(/^KEY=\$\(.*idbridge\.db\.dev\.json\)/m);
+    const script = `${block!}\necho "KEY_USED=$KEY"\n`
       .replaceAll('localhost:3000', `localhost:${port}`)
       .replaceAll('localhost:3001', `localhost:${port + 1}`);
     const out = await new Promise<string>((resolve, reject) =>
       execFile('bash', ['-euo', 'pipefail', '-c', script], { cwd: dir, timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout))),
     );
     const lines = out.trim().split('\n');
-    const action = JSON.parse(lines[lines.length - 2]);
-    const read = JSON.parse(lines[lines.length - 1]);
+    expect(lines[lines.length - 1]).toBe(`KEY_USED=${key}`);
+    const action = JSON.parse(lines[lines.length - 3]);
+    const read = JSON.parse(lines[lines.length - 2]);
     expect(action.finish.url).toMatch(new RegExp(`^http://localhost:${port + 1}/return\\?id=ses_[^&]+&status=complete&relay_state=order-1$`));
     expect(read).toMatchObject({ status: 'complete', relay_state: 'order-1' });
     expect(read.result.identity).toMatchObject({ provider: 'demo', full_name: 'Astrid Lindqvist' });
