@@ -41,6 +41,8 @@ export async function customersCommand(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
+    // `--no-allow-private-webhooks` turns the flag off again (customers update).
+    allowNegative: true,
     options: {
       name: { type: 'string' },
       target: { type: 'string', multiple: true },
@@ -83,7 +85,7 @@ export async function customersCommand(argv: string[]): Promise<void> {
   if (sub === 'list') return out(await withStore(async (store) => (await store.listCustomers()).map(customerJson)));
   if (sub === 'update') {
     const id = positionals[0];
-    if (!id) throw new AdminError('usage: customers update ID [--name N] [--target URL]... [--frame-origin O]... [--retention-hours H]');
+    if (!id) throw new AdminError('usage: customers update ID [--name N] [--target URL]... [--frame-origin O]... [--retention-hours H] [--allow-private-webhooks | --no-allow-private-webhooks]');
     if (values.target) checkUrlList(values.target, 'target');
     if (values['frame-origin']) checkUrlList(values['frame-origin'], 'frame-origin');
     const updated = await withStore((store) =>
