@@ -1,5 +1,7 @@
 // The browser workflow over HTTP (API.md §4, §8): binding, demo approve/cancel, final navigation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Provider } from '../../src/providers/contract.js';
+import { DEMO_PEOPLE } from '../../src/providers/demo/people.js';
 import { FlowClient } from '../support/flow-client.js';
 import { MERCHANT, startBroker, type TestBroker } from '../support/broker.js';
 
@@ -120,6 +122,78 @@ describe('workflow page and demo eID', () => {
     expect((await b.api(`/v1/sessions/${s.id}`)).body).toMatchObject({ status: 'pending', version: 2 });
   });
 
+  it('refuses a test person outside the list with 400 invalid_request (person) and changes nothing', async () => {
+    const s = await create();
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    await page.start();
+    for (const person of [DEMO_PEOPLE.length, 50, 99, -1, 1.5, 'x']) {
+      const r = await page.call('/action', 'POST', { action: 'approve', person });
+      expect(r.status).toBe(400);
+      expect(r.body.code).toBe('invalid_request');
+      expect(r.body.errors.map((e: { field: string }) => e.field)).toEqual(['person']);
+    }
+    expect((await b.api(`/v1/sessions/${s.id}`)).body).toMatchObject({ status: 'pending', version: 2, error: null });
+    // the last person of the list is still a valid choice
+    const done = await page.approve(DEMO_PEOPLE.length - 1);
+    expect(done.status).toBe('complete');
+    const read = (await b.api(`/v1/sessions/${s.id}`)).body;
+    expect(read.result.identity.last_name).toBe(DEMO_PEOPLE[DEMO_PEOPLE.length - 1].last_name);
+  });
+
+  it('shows a refused page navigation as localised HTML with the status kept; script calls stay JSON', async () => {
+    const unknown = `${b.url}/flow/unknown-token-xxxxxxxx`;
+    const words: Record<string, [string, string]> = {
+      'sv-SE,sv;q=0.9,en;q=0.8': ['sv', 'Länken är okänd'],
+      'de-DE, fi;q=0.7, da;q=0.5': ['fi', 'Linkki on tuntematon'],
+      'no;q=0.9, en;q=0.1': ['nb', 'Lenken er ukjent'],
+      'da;q=0.2, en;q=0.3': ['en', 'This link is unknown'],
+      'de, fr': ['en', 'This link is unknown'],
+    };
+    for (const [accept, [lang, text]] of Object.entries(words)) {
+      const res = await fetch(unknown, { headers: { 'accept-language': accept } });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('text/html');
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(csp).toContain("default-src 'none'");
+      const html = await res.text();
+      expect(html).toContain(`<html lang="${lang}">`);
+      expect(html).toContain(text);
+      expect(html).not.toContain('not_found');
+    }
+    expect((await fetch(unknown, { method: 'HEAD' })).headers.get('content-type')).toContain('text/html');
+    // the page's script reads problem+json, as before
+    for (const path of ['/state', '/bind']) {
+      const res = await fetch(`${unknown}${path}`, { method: path === '/bind' ? 'POST' : 'GET', headers: { 'content-type': 'application/json' }, body: path === '/bind' ? '{}' : undefined });
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect((await res.json()).code).toBe('not_found');
+    }
+    const s = await create();
+    expect((await fetch(`${s.redirect_url}/state`)).headers.get('content-type')).toContain('application/problem+json'); // 403
+  });
+
+  it('sends each page language the words of the failure screen by error code', async () => {
+    const codes = ['user_cancelled', 'expired_transaction', 'start_failed', 'assurance_too_low', 'other'];
+    const seen = new Set<string>();
+    for (const locale of ['en', 'sv', 'nb', 'da', 'fi']) {
+      const s = await create({ locale });
+      const html = await (await fetch(s.redirect_url)).text();
+      const data = html.match(/data-i18n="([^"]*)"/)![1].replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+      const words = JSON.parse(data);
+      for (const code of codes) {
+        expect(words[`fail_${code}`]).toBeTruthy();
+        seen.add(words[`fail_${code}`]);
+      }
+      for (const key of ['done_cancelled', 'done_expired']) seen.add(words[key]);
+    }
+    expect(seen.size).toBe(5 * (codes.length + 2)); // every text its own, in every language
+  });
+
   it('renders every page language', async () => {
     const words: Record<string, string> = { en: 'Approve', sv: 'Godkänn', nb: 'Godkjenn', da: 'Godkend', fi: 'Hyväksy' };
     for (const [locale, word] of Object.entries(words)) {
@@ -128,5 +202,43 @@ describe('workflow page and demo eID', () => {
       expect(html).toContain(`lang="${locale}"`);
       expect(html).toContain(word);
     }
+  });
+});
+
+describe('page actions of another method', () => {
+  let b: TestBroker;
+  const callbacks: Record<string, string>[] = [];
+  // A stand-in for an OIDC method: its callback would end the session, as a real one does on a bad state.
+  const oidcLike: Provider = {
+    method: 'fi-ftn',
+    operations: ['authenticate'],
+    flows: ['browser'],
+    async start() {
+      return { kind: 'pending', state: { started: true }, callback_key: 'k', progress: null };
+    },
+    async callback(_state, params) {
+      callbacks.push(params);
+      return { kind: 'failed', code: 'state_mismatch', message: 'The callback does not belong to this session.' };
+    },
+    view() {
+      return { redirect_url: 'http://127.0.0.1:9/authorize' };
+    },
+    async cancel() {},
+  };
+  beforeAll(async () => {
+    b = await startBroker('sqlite', { providers: [oidcLike] });
+  });
+  afterAll(async () => b?.close());
+
+  it('answers 404 to /action for a method that is not the demo, without a callback or a change', async () => {
+    const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'fi-ftn' } })).body;
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    expect((await page.start()).status).toBe('pending');
+    const r = await page.call('/action', 'POST', { action: 'approve', person: 0 });
+    expect(r.status).toBe(404);
+    expect(r.body.code).toBe('not_found');
+    expect(callbacks).toEqual([]);
+    expect((await b.api(`/v1/sessions/${s.id}`)).body).toMatchObject({ status: 'pending', version: 2, error: null });
   });
 });

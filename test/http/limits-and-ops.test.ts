@@ -58,9 +58,31 @@ describe('limits and operator endpoints', () => {
     await new Promise((r) => setTimeout(r, 1100));
     const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })).body;
     const statuses: number[] = [];
-    for (let i = 0; i < 25; i++) statuses.push((await fetch(s.redirect_url)).status);
+    let limited: Response | null = null;
+    for (let i = 0; i < 25; i++) {
+      const res = await fetch(s.redirect_url, { headers: { 'accept-language': 'da' } });
+      statuses.push(res.status);
+      if (res.status === 429) limited ??= res;
+      else await res.arrayBuffer();
+    }
     expect(statuses.slice(0, 10).every((x) => x === 200)).toBe(true);
     expect(statuses).toContain(429);
+    const retryAfter = Number(limited!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    // the page itself is a navigation: the person reads a page in their language, not JSON
+    expect(limited!.headers.get('content-type')).toContain('text/html');
+    expect(await limited!.text()).toContain('For mange forespørgsler');
+    // the page's script still gets its problem+json, with Retry-After too (each route counts apart)
+    let call = await fetch(`${s.redirect_url}/state`);
+    for (let i = 0; i < 25 && call.status !== 429; i++) {
+      await call.arrayBuffer();
+      call = await fetch(`${s.redirect_url}/state`);
+    }
+    expect(call.status).toBe(429);
+    expect(call.headers.get('content-type')).toContain('application/problem+json');
+    expect(Number(call.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await call.json()).code).toBe('rate_limited');
   });
 
   it('serves healthz, readyz, metrics, the OpenAPI document and the docs pages', async () => {

@@ -53,10 +53,16 @@
       return;
     }
     var text = st.status === 'complete' ? fmt('done_complete')
-      : st.status === 'failed' ? fmt('done_failed', { message: st.error ? st.error.message : '' })
+      : st.status === 'failed' ? failureText(st.error)
       : st.status === 'cancelled' ? fmt('done_cancelled') : fmt('done_expired');
     // One announcement: the live status line carries the final text.
     say(text);
+  }
+
+  // The page's own words for error.code, never the provider's English error.message.
+  function failureText(error) {
+    var key = 'fail_' + (error && error.code);
+    return fmt(Object.prototype.hasOwnProperty.call(i18n, key) ? key : 'fail_other');
   }
 
   function render(st) {
