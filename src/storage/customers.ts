@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { MethodId } from '../core/types.js';
 import type { Database } from './schema.js';
+import { shortenRetention } from './sessions.js';
 
 export interface Customer {
   id: string;
@@ -70,7 +71,11 @@ export function customerQueries(db: Kysely<Database>) {
       if (patch.methods !== undefined) values.methods = JSON.stringify(patch.methods);
       if (patch.retention_hours !== undefined) values.retention_hours = patch.retention_hours;
       if (patch.allow_private_webhooks !== undefined) values.allow_private_webhooks = patch.allow_private_webhooks ? 1 : 0;
-      await db.updateTable('customers').set(values).where('id', '=', id).execute();
+      await db.transaction().execute(async (tx) => {
+        await tx.updateTable('customers').set(values).where('id', '=', id).execute();
+        // A shorter retention also reaches the sessions already stored (README, design notes).
+        if (patch.retention_hours !== undefined) await shortenRetention(tx, id, patch.retention_hours);
+      });
       return this.getCustomer(id);
     },
     async addApiKey(k: { id: string; customer_id: string; prefix: string; digest: string; created_at: Date }): Promise<void> {

@@ -46,6 +46,8 @@ export interface SessionsTable {
   completed_at: number | null;
   result_erased_at: number | null;
   retention_hours: number;
+  /** Migration 007: completed_at + retention while personal data awaits erasure, else null. */
+  erase_after: number | null;
   browser_binding: string | null;
   callback_key: string | null;
   /** Migration 004: the browser that may return from an OIDC provider (storage/callback-binding.ts). */

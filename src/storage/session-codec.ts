@@ -20,11 +20,23 @@ export interface SchedulingColumns {
 export const SESSION_COLUMNS = [
   'id', 'customer_id', 'page_token', 'status', 'method', 'operation', 'flow', 'relay_state', 'metadata', 'options',
   'personal_sealed', 'provider_sealed', 'launch', 'progress', 'error', 'version', 'created_at', 'updated_at', 'expires_at',
-  'completed_at', 'result_erased_at', 'retention_hours', 'browser_binding', 'callback_key', 'next_check_at', 'lease_owner', 'lease_until',
+  'completed_at', 'result_erased_at', 'retention_hours', 'erase_after', 'browser_binding', 'callback_key', 'next_check_at', 'lease_owner', 'lease_until',
 ] as const satisfies readonly (keyof SessionsTable)[];
 // Every column toRow writes is read back: a column added to the table type fails to compile here.
 const _allColumns: Record<Exclude<keyof SessionsTable, 'callback_binding'>, true> = Object.fromEntries(SESSION_COLUMNS.map((c) => [c, true])) as Record<(typeof SESSION_COLUMNS)[number], true>;
 void _allColumns;
+
+/** Hours of retention in ms; bigint in SQL (see migration 007), a plain number here. */
+export const HOUR_MS = 3_600_000;
+
+/**
+ * When a session's personal data is due for erasure (migration 007): retention after the final
+ * status, and null while it is open or once it has been erased, so the sweep's index holds only
+ * the rows still owed an erasure.
+ */
+export function eraseAfter(s: Pick<Session, 'completed_at' | 'result_erased_at' | 'retention_hours'>): number | null {
+  return s.completed_at && !s.result_erased_at ? s.completed_at.getTime() + s.retention_hours * HOUR_MS : null;
+}
 
 export function toRow(s: Session, sealer: Sealer, sched: SchedulingColumns = {}): SessionsTable {
   const hasPersonal = s.personal.personal_number || s.personal.end_user_ip || s.personal.result;
@@ -51,6 +63,7 @@ export function toRow(s: Session, sealer: Sealer, sched: SchedulingColumns = {})
     completed_at: ms(s.completed_at),
     result_erased_at: ms(s.result_erased_at),
     retention_hours: s.retention_hours,
+    erase_after: eraseAfter(s),
     browser_binding: s.browser_binding,
     callback_key: sched.callback_key ?? null,
     next_check_at: sched.next_check_at ? sched.next_check_at.getTime() : null,

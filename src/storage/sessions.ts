@@ -1,13 +1,12 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Session } from '../core/types.js';
-import { FINAL_STATUSES } from '../core/types.js';
 import type { Database } from './schema.js';
 import type { Sealer } from './sealing.js';
 import { groupCommit } from './group-commit.js';
 import { reusableQuery, type ReusableQuery } from './reusable-query.js';
 import { turnBatch } from './turn-batch.js';
 import type { PreparedRunner } from './connect.js';
-import { fromRow, SESSION_COLUMNS, toRow, type SchedulingColumns } from './session-codec.js';
+import { fromRow, HOUR_MS, SESSION_COLUMNS, toRow, type SchedulingColumns } from './session-codec.js';
 
 export type Tx = Kysely<Database> | Transaction<Database>;
 
@@ -21,7 +20,7 @@ const OPEN = ['created', 'pending'];
 /** PostgreSQL types of the sessions columns that are not text (migration 001). */
 const PG_TYPES: Partial<Record<(typeof SESSION_COLUMNS)[number], string>> = {
   version: 'integer', retention_hours: 'integer',
-  created_at: 'bigint', updated_at: 'bigint', expires_at: 'bigint', completed_at: 'bigint', result_erased_at: 'bigint', next_check_at: 'bigint', lease_until: 'bigint',
+  created_at: 'bigint', updated_at: 'bigint', expires_at: 'bigint', completed_at: 'bigint', result_erased_at: 'bigint', erase_after: 'bigint', next_check_at: 'bigint', lease_until: 'bigint',
 };
 
 /**
@@ -29,6 +28,26 @@ const PG_TYPES: Partial<Record<(typeof SESSION_COLUMNS)[number], string>> = {
  * and a new text is a new prepared statement, kept in the statement cache (up to 500 of them, one
  * with 500 parameters is tens of KiB); claims and renewals of any size then share six texts.
  */
+/** `completed_at` in ms plus the row's own stored retention: the erasure's due time (migration 007). */
+const dueAfter = (completedMs: number) => sql<number>`${completedMs} + cast(retention_hours as bigint) * ${sql.lit(HOUR_MS)}`;
+
+/**
+ * A customer's retention shortened: its sessions not yet erased take the new, shorter period,
+ * finished ones due from their final status + the new period (README, design notes). A longer
+ * period applies only to sessions created after the change: data is never kept longer than the
+ * period in force when it was collected.
+ */
+export async function shortenRetention(tx: Tx, customerId: string, hours: number): Promise<number> {
+  const r = await tx
+    .updateTable('sessions')
+    .set({ retention_hours: hours, erase_after: sql<number | null>`case when completed_at is null then null else completed_at + ${hours * HOUR_MS} end` })
+    .where('customer_id', '=', customerId)
+    .where('retention_hours', '>', hours)
+    .where('result_erased_at', 'is', null)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 function padded(ids: string[]): string[] {
   let size = 16;
   while (size < ids.length) size *= 2;
@@ -120,13 +139,17 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
     },
     /** Optimistic write: succeeds only when the stored version is still `prevVersion`. */
     async updateSession(s: Session, prevVersion: number, sched: SchedulingColumns, tx: Tx = db): Promise<boolean> {
-      const { id: _id, customer_id: _c, page_token: _p, created_at: _cr, lease_owner: _lo, lease_until: _lu, ...row } = toRow(s, sealer, sched);
+      // retention_hours is not written back: a shorter retention set meanwhile (shortenRetention)
+      // must not be undone by a writer holding the older copy; the due time of erasure is computed
+      // from the stored one in the same statement.
+      const { id: _id, customer_id: _c, page_token: _p, created_at: _cr, lease_owner: _lo, lease_until: _lu, retention_hours: _rh, erase_after: _ea, ...row } = toRow(s, sealer, sched);
       const values: Partial<Database['sessions']> = row;
       if (sched.next_check_at === undefined) delete values.next_check_at;
       if (sched.callback_key === undefined) delete values.callback_key;
+      const erase_after = s.completed_at && !s.result_erased_at ? dueAfter(s.completed_at.getTime()) : null;
       const r = await tx
         .updateTable('sessions')
-        .set(values)
+        .set({ ...values, erase_after })
         .where('id', '=', s.id)
         .where('version', '=', prevVersion)
         .executeTakeFirst();
@@ -163,21 +186,21 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         .execute();
       return rows.map((r) => r.id);
     },
+    /**
+     * Sessions whose personal data is due for erasure, longest overdue first: on the index of
+     * erase_after (migration 007), so other customers' longer retention never fills the batch.
+     */
     async findErasable(now: Date, limit: number): Promise<string[]> {
-      // retention is per session (copied from the customer at creation): completed_at + hours <= now
       const rows = await db
         .selectFrom('sessions')
-        .select(['id', 'completed_at', 'retention_hours'])
-        .where('status', 'in', [...FINAL_STATUSES])
+        .select('id')
+        .where('erase_after', '<=', now.getTime())
+        // An erased row has erase_after null; the check only keeps a stray one out of the batch.
         .where('result_erased_at', 'is', null)
-        .where('completed_at', '<=', now.getTime())
-        .orderBy('completed_at')
-        .limit(limit * 4)
+        .orderBy('erase_after')
+        .limit(limit)
         .execute();
-      return rows
-        .filter((r) => Number(r.completed_at) + Number(r.retention_hours) * 3_600_000 <= now.getTime())
-        .slice(0, limit)
-        .map((r) => r.id);
+      return rows.map((r) => r.id);
     },
     /** Claims pending sessions whose provider check is due, with a lease (one node at a time). */
     /** Answers the claimed sessions whole, so the collector needs no second read per check. */

@@ -147,6 +147,34 @@ describe.each(await dialects())('storage contract on %s', (dialect) => {
     expect(erasable).not.toContain(fresh.id);
   });
 
+  it('finds due erasures past a batch of older finished sessions with longer retention, most overdue first', async () => {
+    // 2,001 sessions of a customer keeping data a year, finished long before the others: under the
+    // worker's batch (500) they must not hide the sessions of 24 h customers that are due.
+    const yearLong = `cus_${randomToken(8)}`;
+    await store.createCustomer({ id: yearLong, name: 'Archive', targets: [], frame_origins: [], methods: ['demo'], retention_hours: 8760, allow_private_webhooks: false, created_at: now, updated_at: now });
+    const long: Session[] = [];
+    for (let i = 0; i < 2001; i++) {
+      long.push(makeSession(yearLong, { status: 'complete', completed_at: new Date(now.getTime() - 100 * 24 * 3_600_000 - i * 1000), retention_hours: 8760 }));
+    }
+    await store.transaction(async (tx) => {
+      for (const s of long) await store.insertSession(s, tx);
+    });
+    // Due 48 h, 47 h and 46 h ago; every other test's erasable row is due at most 1 h before `now`.
+    const due = [72, 71, 70].map((h) => makeSession(customerId, { status: 'failed', completed_at: new Date(now.getTime() - h * 3_600_000) }));
+    for (const s of [...due].reverse()) await store.insertSession(s);
+    const found = await store.findErasable(now, 500);
+    expect(found).toEqual(expect.arrayContaining(due.map((s) => s.id)));
+    expect(found.filter((id) => long.some((s) => s.id === id))).toEqual([]);
+    // More due than the limit: the longest overdue come first.
+    expect(await store.findErasable(now, 2)).toEqual([due[0].id, due[1].id]);
+    // The year-long ones come due a year after their final status, oldest first.
+    const yearLater = new Date(now.getTime() + 8760 * 3_600_000);
+    const longIds = new Set(long.map((s) => s.id));
+    const later = (await store.findErasable(yearLater, 3000)).filter((id) => longIds.has(id));
+    expect(later).toHaveLength(2001);
+    expect(later[0]).toBe(long[2000].id);
+  });
+
   it('pages sessions updated since a time, oldest first', async () => {
     const cid = `cus_${randomToken(8)}`;
     await store.createCustomer({ id: cid, name: 'P', targets: [], frame_origins: [], methods: ['demo'], retention_hours: 24, allow_private_webhooks: false, created_at: now, updated_at: now });

@@ -5,6 +5,7 @@ import * as m003 from './003-broker-keys.js';
 import * as m004 from './004-callback-binding.js';
 import * as m005 from './005-due-checks-index.js';
 import * as m006 from './006-job-leases.js';
+import * as m007 from './007-erase-after.js';
 
 // Static list: migrations ship inside the package, no directory scanning at run time.
 const MIGRATIONS: Record<string, Migration> = {
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '004-callback-binding': m004,
   '005-due-checks-index': m005,
   '006-job-leases': m006,
+  '007-erase-after': m007,
 };
 
 export const migrationProvider: MigrationProvider = {
