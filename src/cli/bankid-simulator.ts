@@ -6,16 +6,15 @@ import { startBankIdSimulator } from '../providers/bankid-se/simulator/index.js'
 
 export const DEFAULT_SIMULATOR_CERTS_DIR = '.idbridge/bankid-simulator';
 
+/** The flags of `bankid-simulator`; main.ts's usage names each (test/docs/cli-usage.test.ts). */
+export const SIMULATOR_OPTIONS = {
+  port: { type: 'string', default: '4100' },
+  host: { type: 'string', default: '127.0.0.1' },
+  certs: { type: 'string', default: DEFAULT_SIMULATOR_CERTS_DIR },
+} as const;
+
 export async function runBankIdSimulator(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string', default: '4100' },
-      host: { type: 'string', default: '127.0.0.1' },
-      certs: { type: 'string', default: DEFAULT_SIMULATOR_CERTS_DIR },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: SIMULATOR_OPTIONS, strict: true });
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: not a port: ${values.port}`);
   const certsDir = resolve(values.certs ?? DEFAULT_SIMULATOR_CERTS_DIR);

@@ -36,6 +36,18 @@ async function addWebhookEndpoint(store: Store, customerId: string, url: string,
   return { id: r.endpoint.id, url: r.endpoint.url, secret: r.secret };
 }
 
+/** The flags of `customers add|list|update`; main.ts's usage names each (test/docs/cli-usage.test.ts). */
+export const CUSTOMERS_OPTIONS = {
+  name: { type: 'string' },
+  target: { type: 'string', multiple: true },
+  'frame-origin': { type: 'string', multiple: true },
+  method: { type: 'string', multiple: true },
+  'webhook-url': { type: 'string' },
+  'allow-private-webhooks': { type: 'boolean' },
+  'retention-hours': { type: 'string' },
+  json: { type: 'boolean' },
+} as const;
+
 export async function customersCommand(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
@@ -43,16 +55,7 @@ export async function customersCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     // `--no-allow-private-webhooks` turns the flag off again (customers update).
     allowNegative: true,
-    options: {
-      name: { type: 'string' },
-      target: { type: 'string', multiple: true },
-      'frame-origin': { type: 'string', multiple: true },
-      method: { type: 'string', multiple: true },
-      'webhook-url': { type: 'string' },
-      'allow-private-webhooks': { type: 'boolean' },
-      'retention-hours': { type: 'string' },
-      json: { type: 'boolean' },
-    },
+    options: CUSTOMERS_OPTIONS,
   });
   const retention = values['retention-hours'] === undefined ? undefined : Number(values['retention-hours']);
   if (retention !== undefined && (!Number.isInteger(retention) || retention < 0 || retention > 24 * 365)) {

@@ -1,5 +1,5 @@
 // `idbridge dev`: the broker with every built-in simulator and a demo merchant on one SQLite file.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { composeBroker } from '../compose.js';
 import { loadConfig } from '../config/load.js';
@@ -9,7 +9,7 @@ import { startDemoMerchant } from '../http/demo-merchant.js';
 import { createLogger } from '../logger.js';
 import { serveDevOidcIdps } from '../providers/oidc/dev-upstreams.js';
 import type { Store } from '../storage/store.js';
-import { devSecret } from './secret.js';
+import { devFiles, devSecret, writePrivate } from './secret.js';
 import { onSignals } from './serve.js';
 import { DEFAULT_SIMULATOR_CERTS_DIR } from './bankid-simulator.js';
 import { startDevBankId } from '../providers/bankid-se/dev-simulator.js';
@@ -19,7 +19,7 @@ interface DevState {
   api_key: string;
 }
 
-/** The demo customer survives restarts: its id and key live beside the database. */
+/** The demo customer survives restarts: its id and key live in dev's state file (secret.ts). */
 async function seedDemoCustomer(store: Store, statePath: string | null, merchantOrigin: string): Promise<DevState> {
   if (statePath && existsSync(statePath)) {
     const state = JSON.parse(readFileSync(statePath, 'utf8')) as DevState;
@@ -31,12 +31,15 @@ async function seedDemoCustomer(store: Store, statePath: string | null, merchant
   }
   const r = await addCustomer(store, { name: 'Demo shop', targets: [`${merchantOrigin}/return`], frame_origins: [merchantOrigin], allow_private_webhooks: true }, systemClock.now());
   const state = { customer_id: r.customer.id, api_key: r.api_key };
-  if (statePath) writeFileSync(statePath, JSON.stringify(state, null, 2), { mode: 0o600 });
+  if (statePath) writePrivate(statePath, JSON.stringify(state, null, 2));
   return state;
 }
 
+/** The flags of `dev`; main.ts's usage names each (test/docs/cli-usage.test.ts). */
+export const DEV_OPTIONS = { port: { type: 'string' }, 'bankid-port': { type: 'string' }, 'merchant-port': { type: 'string' } } as const;
+
 export async function devCommand(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: 'string' }, 'bankid-port': { type: 'string' }, 'merchant-port': { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: DEV_OPTIONS });
   const env = { ...process.env };
   if (values.port) env.IDBRIDGE_PORT = values.port;
   env.IDBRIDGE_HOST ??= '127.0.0.1';
@@ -48,8 +51,8 @@ export async function devCommand(argv: string[]): Promise<void> {
     .catch(async (err: unknown) => { await bankid.close(); throw err; });
   const merchantPort = Number(values['merchant-port'] ?? config.port + 1);
   const merchantOrigin = `http://localhost:${merchantPort}`;
-  const dbPath = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice(7) : null;
-  const state = await seedDemoCustomer(broker.store, dbPath ? `${dbPath}.dev.json` : null, merchantOrigin);
+  const files = devFiles(config.databaseUrl);
+  const state = await seedDemoCustomer(broker.store, files?.state ?? null, merchantOrigin);
   // OIDC test IdPs for no-bankid, dk-mitid and fi-ftn, with the broker's stored keys (docs/oidc.md).
   const oidcIdps = await serveDevOidcIdps(broker.oidc, broker.url, { host: '127.0.0.1' });
   const methods = [...broker.svc.deps.providers.keys()];
@@ -60,7 +63,8 @@ export async function devCommand(argv: string[]): Promise<void> {
       'IDBridge dev is running',
       `  broker:          ${broker.url}   (API reference ${broker.url}/docs)`,
       `  demo merchant:   ${merchantOrigin}`,
-      `  database:        ${config.databaseUrl}`,
+      `  database:        ${redactPassword(config.databaseUrl)}`,
+      ...(files ? [`  dev files:       ${base.secretKey ? '' : `${files.key} (secret key), `}${files.state} (demo customer)`] : []),
       `  demo customer:   ${state.customer_id}`,
       `  demo API key:    ${state.api_key}`,
       `  target URL:      ${merchantOrigin}/return`,
@@ -77,4 +81,16 @@ export async function devCommand(argv: string[]): Promise<void> {
     await oidcIdps.close();
     await bankid.close();
   });
+}
+
+/** A URL's password stays out of the terminal (and of whatever records it). */
+function redactPassword(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.password) return url;
+    u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
 }

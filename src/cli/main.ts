@@ -5,14 +5,22 @@ import { customersCommand, keysCommand } from './customers.js';
 import { devCommand } from './dev.js';
 import { migrateCommand, serveCommand } from './serve.js';
 
-const USAGE = `usage: idbridge <command>
-  dev [--port 3000] [--bankid-port 4100]   broker + simulators + demo merchant on SQLite
-  serve                                    the broker alone (configured by environment)
-  migrate                                  apply database migrations and exit
-  customers add --name N [--target URL]... [--frame-origin O]... [--method M]... [--json]
-  customers list --json | customers update ID [...]
-  keys create CUSTOMER_ID --json | keys revoke KEY_PREFIX
-  bankid-simulator [--port 4100] [--certs DIR]`;
+/** Every command and flag; test/docs/cli-usage.test.ts holds it to the parsers' option tables. */
+export const USAGE = `usage: idbridge <command>
+  dev [--port 3000] [--bankid-port 4100] [--merchant-port PORT+1]
+      broker + BankID simulator + OIDC test IdPs + demo merchant, a seeded demo customer;
+      database IDBRIDGE_DATABASE_URL (default sqlite:./idbridge.db)
+  serve [--role all|api|worker]     the broker alone, configured by environment (docs/configuration.md)
+  migrate                           apply database migrations and exit
+  customers add --name N [--target URL]... [--frame-origin ORIGIN]... [--method M]...
+      [--webhook-url URL] [--allow-private-webhooks] [--retention-hours H] [--json]
+  customers list [--json]
+  customers update ID [--name N] [--target URL]... [--frame-origin ORIGIN]... [--method M]...
+      [--retention-hours H] [--allow-private-webhooks | --no-allow-private-webhooks] [--json]
+  keys create CUSTOMER_ID [--json]
+  keys revoke KEY_PREFIX
+  bankid-simulator [--port 4100] [--host 127.0.0.1] [--certs DIR]
+Customers, keys and every per-customer setting: docs/customers.md.`;
 
 type Command = (argv: string[]) => Promise<void>;
 
@@ -32,6 +40,10 @@ export async function main(argv: string[]): Promise<void> {
     keys: async () => keysCommand,
     'bankid-simulator': loadSimulator,
   };
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const pick = command ? commands[command] : undefined;
   if (!pick) {
     process.stderr.write(`${USAGE}\n`);

@@ -18,8 +18,11 @@ export function onSignals(close: () => Promise<void>): void {
   process.on('SIGTERM', stop);
 }
 
+/** The flags of `serve`; main.ts's usage names each (test/docs/cli-usage.test.ts). */
+export const SERVE_OPTIONS = { role: { type: 'string' } } as const;
+
 export async function serveCommand(argv: string[] = []): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { role: { type: 'string' } } });
+  const { values } = parseArgs({ args: argv, options: SERVE_OPTIONS });
   const config = loadConfig(values.role ? { ...process.env, IDBRIDGE_ROLE: values.role } : process.env);
   if (!config.secretKey) throw new ConfigError('IDBRIDGE_SECRET_KEY is required by serve (64 hex digits; see docs/configuration.md)');
   const log = createLogger(config.logLevel);
