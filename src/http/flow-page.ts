@@ -16,7 +16,7 @@ const PROVIDER_NAMES: Record<string, string> = {
 function demoStep(s: Session): string {
   const L = s.options.locale;
   const people = DEMO_PEOPLE.map(
-    (p, i) => `<li><label><input type="radio" name="person" value="${i}"${i === 0 ? ' checked' : ''}> ${esc(p.first_name)} ${esc(p.last_name)} <span class="muted">${esc(p.personal_number)}</span></label></li>`,
+    (p, i) => `<li><label><input type="radio" name="person" value="${i}"${i === 0 ? ' checked' : ''}> <span>${esc(p.first_name)} ${esc(p.last_name)}</span> <span class="muted">${esc(p.personal_number)}</span></label></li>`,
   ).join('');
   const sign = s.options.sign ? `<p>${esc(t(L, 'demo_sign_intro'))}</p><blockquote class="sign-text">${esc(s.options.sign.text)}</blockquote>` : '';
   return `<section id="step-demo" class="step" hidden>
