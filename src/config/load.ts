@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { leaseProblem } from '../webhooks/lease-budget.js';
 import { SETTINGS } from './schema.js';
 
 export interface Config {
@@ -45,7 +46,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     else raw[setting.key] = parsed.data;
   }
   // A lease shorter than an attempt would let a second node send while the first still waits.
-  if ((raw.IDBRIDGE_WEBHOOK_LEASE_MS as number) <= (raw.IDBRIDGE_WEBHOOK_TIMEOUT_MS as number)) problems.push('IDBRIDGE_WEBHOOK_LEASE_MS: must exceed IDBRIDGE_WEBHOOK_TIMEOUT_MS');
+  const lease = raw.IDBRIDGE_WEBHOOK_LEASE_MS, timeout = raw.IDBRIDGE_WEBHOOK_TIMEOUT_MS;
+  const leaseIssue = typeof lease === 'number' && typeof timeout === 'number' ? leaseProblem(lease, timeout) : null;
+  if (leaseIssue) problems.push(`IDBRIDGE_WEBHOOK_LEASE_MS: ${leaseIssue}`);
   if (problems.length) throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   const port = raw.IDBRIDGE_PORT as number;
   return {

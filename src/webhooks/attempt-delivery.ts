@@ -6,7 +6,7 @@ import type { ConnectionPools } from './connection-pools.js';
 import { nextAttemptAt, shouldDisableEndpoint, type Random } from './schedule.js';
 import { sendWebhook, type SendResult } from './sender.js';
 import { signedHeaders } from './signing.js';
-import { checkWebhookUrl, type Resolver } from './ssrf-guard.js';
+import { checkWebhookUrl, DEFAULT_RESOLVE_TIMEOUT_MS, type Resolver } from './ssrf-guard.js';
 import type { WebhookLogger } from './webhook-logger.js';
 import type { WebhookMetrics } from './webhook-metrics.js';
 
@@ -28,7 +28,11 @@ function failure(error: string): SendResult {
 }
 
 async function checkSignSend(ctx: AttemptContext, d: DueDelivery, startedAt: Date): Promise<SendResult> {
-  const checked = await checkWebhookUrl(d.url, { allowPrivate: d.allow_private, resolve: ctx.resolve });
+  // One budget for the whole attempt (DNS check, connect, answer), so that an attempt never
+  // outlasts `timeoutMs` and its lease stays safely longer (lease-budget.ts).
+  const budget = AbortSignal.timeout(ctx.timeoutMs);
+  const resolveTimeoutMs = Math.min(DEFAULT_RESOLVE_TIMEOUT_MS, ctx.timeoutMs);
+  const checked = await checkWebhookUrl(d.url, { allowPrivate: d.allow_private, resolve: ctx.resolve, resolveTimeoutMs });
   if (!checked.ok) return failure(`${checked.code}: ${checked.reason}`);
   let headers;
   try {
@@ -39,7 +43,9 @@ async function checkSignSend(ctx: AttemptContext, d: DueDelivery, startedAt: Dat
   }
   const send = ctx.send ?? sendWebhook;
   const { url, address, family, addresses } = checked;
-  return send({ url, address, family, addresses, headers: { ...headers }, body: d.body, timeoutMs: ctx.timeoutMs, pools: ctx.pools });
+  return send({
+    url, address, family, addresses, headers: { ...headers }, body: d.body, timeoutMs: ctx.timeoutMs, signal: budget, pools: ctx.pools, clock: ctx.clock,
+  });
 }
 
 export function decideOutcome(number: number, result: SendResult, now: Date, random: Random): DeliveryOutcome {

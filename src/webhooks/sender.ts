@@ -3,6 +3,7 @@
 // request never follows redirects); "Request timeouts": 15 s by default. Network trouble is an
 // outcome to record, never an exception.
 import type { Dispatcher } from 'undici';
+import { systemClock, type Clock } from '../core/ids.js';
 import { createConnectionPools, type ConnectionPools } from './connection-pools.js';
 import { parseRetryAfter } from './retry-after.js';
 import type { ResolvedAddress } from './ssrf-guard.js';
@@ -22,6 +23,10 @@ export interface SendRequest {
   headers: Record<string, string>;
   body: string;
   timeoutMs?: number;
+  /** The attempt's budget when it began before this call (the DNS check); default `timeoutMs` from now. */
+  signal?: AbortSignal;
+  /** Reads an HTTP-date Retry-After against the dispatcher's clock, as its schedule does. */
+  clock?: Clock;
   /** Overrides the pools (tests); must itself connect to `address`. */
   dispatcher?: Dispatcher;
   pools?: ConnectionPools;
@@ -93,7 +98,7 @@ export async function sendWebhook(req: SendRequest): Promise<SendResult> {
       headers: { 'user-agent': USER_AGENT, ...req.headers },
       body: req.body,
       // One budget for connect, headers and body together.
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: req.signal ?? AbortSignal.timeout(timeoutMs),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
@@ -102,7 +107,7 @@ export async function sendWebhook(req: SendRequest): Promise<SendResult> {
       status: res.statusCode,
       duration_ms: elapsed(),
       error: describeStatus(res.statusCode),
-      retry_after_ms: parseRetryAfter(res.headers['retry-after'], Date.now()),
+      retry_after_ms: parseRetryAfter(res.headers['retry-after'], (req.clock ?? systemClock).now().getTime()),
       response_excerpt: excerpt,
     };
   } catch (err) {

@@ -24,7 +24,7 @@ export interface UrlCheckOptions {
   resolveTimeoutMs?: number;
 }
 
-const DEFAULT_RESOLVE_TIMEOUT_MS = 5_000;
+export const DEFAULT_RESOLVE_TIMEOUT_MS = 5_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

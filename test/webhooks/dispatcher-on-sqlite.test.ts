@@ -10,4 +10,5 @@ describe('dispatcher on the SQL port (sqlite)', async () => {
   await import('./dispatcher-delivery.test.js');
   await import('./dispatcher-retry.test.js');
   await import('./dispatcher-loop.test.js');
+  await import('./dispatcher-lease.test.js');
 });
