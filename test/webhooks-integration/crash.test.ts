@@ -83,7 +83,39 @@ function expectEveryEventOnce(requests: ReceivedRequest[], sessionIds: string[],
 const sessionOf = (q: ReceivedRequest) => (JSON.parse(q.body) as { data: { id: string } }).data.id;
 
 describe.each(await dialects())('webhooks survive SIGKILL on %s', (dialect) => {
-  it('killed between the state change and the delivery: every event arrives after restart', async () => {
+  it('killed after the state change was committed and before any attempt: each event arrives once after restart', async () => {
+    const w = await world(dialect);
+    // An API-only node writes the state changes (and their outbox rows) but sends nothing
+    // (IDBRIDGE_ROLE=api: no dispatcher), so the kill falls between the commit and the first attempt.
+    const first = await startBrokerProcess({ ...w.env, IDBRIDGE_ROLE: 'api' }, w.port);
+    open.push(() => first.kill());
+    const sessions = await endSessions(first, w);
+    await new Promise((r) => setTimeout(r, 500)); // a dispatcher, were there one, would have sent by now
+    const untouched = async () => {
+      const rows = await w.store.db.selectFrom('webhook_deliveries').select(['status', 'attempts', 'lease_owner']).execute();
+      expect(rows).toHaveLength(3);
+      expect(rows.every((d) => d.status === 'pending' && Number(d.attempts) === 0 && d.lease_owner === null)).toBe(true);
+      expect(await w.store.db.selectFrom('webhook_attempts').selectAll().execute()).toHaveLength(0);
+    };
+    await untouched();
+    await first.kill();
+    await untouched();
+    expect(w.receiver.requests).toHaveLength(0);
+    await broker(w);
+    await until(async () => {
+      const rows = await w.store.db.selectFrom('webhook_deliveries').select('status').execute();
+      return rows.every((d) => d.status === 'delivered');
+    }, 15_000, 'all delivered after restart');
+    await new Promise((r) => setTimeout(r, 300));
+    // One request per event (nothing was in flight to repeat), each with the webhook-id of its event.
+    expect(w.receiver.requests).toHaveLength(3);
+    const ids = expectEveryEventOnce(w.receiver.requests, sessions, w.secret);
+    expect(new Set(ids.values()).size).toBe(3);
+    const events = await w.store.db.selectFrom('webhook_events').select('id').execute();
+    expect(new Set(events.map((e) => e.id))).toEqual(new Set(ids.values()));
+  });
+
+  it('killed after failed attempts while the receiver was down: every event arrives after restart', async () => {
     const w = await world(dialect);
     w.receiver.respond(() => 'down'); // the merchant is down while the sessions end
     const first = await broker(w);
