@@ -2,7 +2,8 @@
 // test, deliveries with attempts and retry, webhook-id/-timestamp/-signature verified with the
 // `standardwebhooks` library, the body shape without personal data, the four session event types,
 // only 2xx delivered, redirects not followed, 410 disables, the 5 s first retry, and
-// webhook_url_not_allowed for private addresses unless the customer allows them.
+// webhook_url_not_allowed for private addresses unless the customer allows them, checked at
+// registration and again at every delivery.
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './harness/databases.js';
@@ -234,6 +235,32 @@ describe.each(DIALECTS)('API.md §5 webhooks (%s)', (dialect) => {
     expect(verify(ep.secret, got)).toMatchObject({ data: { id: s.id } });
     await hooks.api.call('DELETE', `/v1/webhook-endpoints/${ep.id}`);
   });
+
+  it('the private-address rule is checked again at every delivery: allow_private_webhooks turned off with the CLI stops deliveries to loopback (webhook_url_not_allowed in attempts[]); turned on again, a retry delivers', async () => {
+    const later = at(await stack.customer({ name: 'Turned strict', targets: [TARGET], webhookUrl: `${rx.url}/revoked`, allowPrivateWebhooks: true }), stack.url);
+    const secret = later.webhook_endpoint!.secret;
+    const off = await stack.cli(['customers', 'update', later.id, '--no-allow-private-webhooks']);
+    expect(off.code, off.stderr).toBe(0);
+    expect(JSON.parse(off.stdout).allow_private_webhooks).toBe(false);
+    await sleep(5500); // a customer change reaches the running process within 5 s (API.md §1)
+    const s = await completeDemo(later, { relay_state: 'revoked' });
+    const d = await eventually(async () => (await later.api.get(`/v1/webhook-deliveries?session_id=${s.id}`)).body.data.find((x: any) => x.attempts?.length >= 1), 10_000);
+    expect(d, 'an attempt was recorded').toBeTruthy();
+    expect(d.status).not.toBe('delivered');
+    expect(d.attempts[0]).toMatchObject({ status: null, error: expect.stringMatching(/^webhook_url_not_allowed\b/) });
+    // The first retry (≈ 5 s later) is checked again, and refused again.
+    const twice = await eventually(async () => (await later.api.get(`/v1/webhook-deliveries?session_id=${s.id}`)).body.data.find((x: any) => x.attempts?.length >= 2), 25_000, 500);
+    expect(twice, 'a second attempt was recorded').toBeTruthy();
+    for (const a of twice.attempts) expect(a).toMatchObject({ status: null, error: expect.stringMatching(/^webhook_url_not_allowed\b/) });
+    expect(rx.on('/revoked')).toEqual([]);
+    // The same endpoint, allowed again: a retry of that delivery reaches the receiver.
+    const on2 = await stack.cli(['customers', 'update', later.id, '--allow-private-webhooks']);
+    expect(on2.code, on2.stderr).toBe(0);
+    await sleep(5500);
+    expect((await later.api.post(`/v1/webhook-deliveries/${d.id}/retry`, {})).status).toBeLessThan(300);
+    expect(await rx.waitFor(() => on('/revoked', s.id).length >= 1)).toBe(true);
+    expect(verify(secret, on('/revoked', s.id)[0])).toMatchObject({ type: 'session.completed', data: { id: s.id, relay_state: 'revoked' } });
+  }, 70_000);
 
   it('session.expired is delivered when a session passes expires_at', async () => {
     const wait = Date.parse(expiring.expires_at) - Date.now();
