@@ -4,7 +4,8 @@
 // relay_state only; inside an iframe it first posts {type:"idbridge.session",id,status,relay_state}
 // to the session's frame_origin (else each registered one), never '*', and navigates the frame,
 // never top; the page binds to the first browser whose script talks to the broker, a plain GET
-// binds nothing, and a second browser is refused.
+// binds nothing, and a second browser is refused; a provider step that refuses framing (a BankID
+// app start) opens top-level on the click, not in the frame (OIDC: s4-oidc-dev-frame.test.ts).
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERSON, simCall, startSimulator, type Simulator } from './harness/bankid.js';
@@ -249,6 +250,35 @@ describe.each(DIALECTS)('API.md §4 results in the browser (%s)', (dialect) => {
     await page.getByText('Open BankID on this device').waitFor({ state: 'visible', timeout: 10_000 });
     expect(await page.getByRole('button', { name: 'BankID on another device' }).isVisible()).toBe(false);
     expect(await page.getByRole('img', { name: 'Open the BankID app and scan the QR code.' }).isVisible()).toBe(false);
+    await page.context().close();
+  });
+
+  it('iframe, BankID on this device: "Open BankID on this device" opens the app in a new top-level window on the click, never inside the frame; the frame then moves on', async () => {
+    const s = await shop.api.create({ method: 'se-bankid', target, device: 'same_device', relay_state: 'framed-app', frame_origin: merchant.origin });
+    // The simulated app's page (the link's target in simulated mode) is HTTPS under the simulator's own CA.
+    const page = await (await browser.newContext({ ignoreHTTPSErrors: true })).newPage();
+    const embedUrl = `${merchant.origin}/embed?src=${encodeURIComponent(s.redirect_url)}`;
+    await page.goto(embedUrl);
+    const frame = (await (await page.waitForSelector('#eid')).contentFrame())!;
+    const open = frame.getByRole('link', { name: 'Open BankID on this device' });
+    await open.waitFor({ state: 'visible', timeout: 10_000 });
+    const framesBefore = page.frames().length;
+    const [popup] = await Promise.all([page.context().waitForEvent('page', { timeout: 10_000 }), open.click()]);
+    await popup.waitForURL(/autostarttoken=/, { waitUntil: 'commit', timeout: 10_000 });
+    // The app's start went to the new window; the frame and the merchant's page stayed where they were.
+    const launched = new URL(popup.url());
+    const token = launched.searchParams.get('autostarttoken');
+    expect(token, popup.url()).toBeTruthy();
+    expect(frame.url()).toBe(s.redirect_url);
+    expect(page.url()).toBe(embedUrl);
+    expect(page.frames()).toHaveLength(framesBefore);
+    // The app approves; the page in the frame sees it, posts its message and navigates the frame.
+    const app = await simCall(sim, 'POST', '/app/autostart', { auto_start_token: token, personal_number: PERSON, action: 'approve' });
+    expect(app.status, app.text).toBe(200);
+    await page.waitForFunction(() => (window as any).messages.length > 0, undefined, { timeout: 15_000 });
+    expect(await page.evaluate(() => (window as any).messages)).toEqual([{ origin: new URL(stack.url).origin, data: { type: 'idbridge.session', id: s.id, status: 'complete', relay_state: 'framed-app' } }]);
+    await expect.poll(() => page.frames().some((f) => f.url().startsWith(`${target}?`)), { timeout: 10_000 }).toBe(true);
+    expect(page.url()).toBe(embedUrl);
     await page.context().close();
   });
 
