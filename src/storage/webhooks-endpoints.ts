@@ -106,13 +106,26 @@ export function webhookEndpointQueries(db: Kysely<Database>, sealer: Sealer, dia
         return rotated.secret;
       });
     },
-    /** Re-enables after a 410 or 5 days of failure; deliveries that waited are due again. */
+    /**
+     * Re-enables after a 410 or 5 days of failure. Every delivery that waited is due at once: the
+     * merchant says the endpoint is fixed, so one whose retry was hours away (after 5 days of
+     * failure, up to 24 h) goes out now too. Those already due keep their times, so the claim
+     * (oldest due first) sends what queued while disabled in the order it happened. Enabling an endpoint that is not disabled changes nothing.
+     */
     async enableWebhookEndpoint(id: string, customerId: string, now: Date): Promise<WebhookEndpoint | null> {
-      await db.updateTable('webhook_endpoints')
-        .set({ status: 'enabled', disabled_reason: null, disabled_at: null, failing_since: null, updated_at: now.getTime() })
-        .where('id', '=', id).where('customer_id', '=', customerId).where('status', '!=', 'deleted').execute();
-      const row = await live(id, customerId).executeTakeFirst();
-      return row ? toEndpoint(row) : null;
+      const t = now.getTime();
+      return db.transaction().execute(async (tx) => {
+        const r = await tx.updateTable('webhook_endpoints')
+          .set({ status: 'enabled', disabled_reason: null, disabled_at: null, failing_since: null, updated_at: t })
+          .where('id', '=', id).where('customer_id', '=', customerId).where('status', '=', 'disabled').executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 1) {
+          await tx.updateTable('webhook_deliveries').set({ next_attempt_at: t })
+            .where('endpoint_id', '=', id).where('status', '=', 'pending').where('next_attempt_at', '>', t).execute();
+        }
+        const row = await tx.selectFrom('webhook_endpoints').selectAll().where('id', '=', id)
+          .where('customer_id', '=', customerId).where('status', '!=', 'deleted').executeTakeFirst();
+        return row ? toEndpoint(row) : null;
+      });
     },
   };
 }

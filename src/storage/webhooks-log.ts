@@ -81,17 +81,23 @@ export function webhookLogQueries(db: Kysely<Database>, dialect: 'sqlite' | 'pos
     }),
     /**
      * Manual replay: the delivery is due now, with the same webhook-id. A delivered or abandoned
-     * one gets one more attempt (its schedule continues from its attempt count); a delivery
-     * whose endpoint was deleted stays as it is. Answers false for an unknown id.
+     * one gets one more attempt (its schedule continues from its attempt count); for a disabled
+     * endpoint it waits, due, until the endpoint is enabled; a delivery whose endpoint was
+     * deleted stays as it is. A delivery a node holds leased has its attempt in flight: that
+     * attempt is the one asked for, and its recorded outcome (delivered, or the next retry) must
+     * not be overwritten, so it is left unchanged. Answers false for an unknown id.
      */
     async retryWebhookDelivery(id: string, customerId: string, now: Date): Promise<boolean> {
       const row = await db.selectFrom('webhook_deliveries as d').innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
         .select(['d.id', 'e.status as endpoint_status']).where('d.id', '=', id).where('d.customer_id', '=', customerId).executeTakeFirst();
       if (!row) return false;
       if (row.endpoint_status === 'deleted') return true;
+      const t = now.getTime();
+      // One statement: on PostgreSQL it waits for a claim that holds the row, then sees its lease.
       await db.updateTable('webhook_deliveries')
-        .set({ status: 'pending', next_attempt_at: now.getTime(), delivered_at: null })
+        .set({ status: 'pending', next_attempt_at: t, delivered_at: null })
         .where('id', '=', id)
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]))
         .execute();
       return true;
     },

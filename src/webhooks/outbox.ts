@@ -24,13 +24,14 @@ export interface PlannedEvent {
 }
 
 /**
- * Rows for a session that just reached a final status. A disabled endpoint gets no new events
- * (Standard Webhooks "Delivery success and failure": 410 means stop sending); deliveries queued
- * before it was disabled wait for it to be enabled again.
+ * Rows for a session that just reached a final status. A disabled endpoint gets its rows too:
+ * nothing is sent to it (the claim skips disabled endpoints; Standard Webhooks "Delivery success
+ * and failure": 410 means stop sending), but the merchant sees the event in the delivery log and
+ * gets it after enabling the endpoint, instead of losing it for good.
  */
 export function planSessionEvent(session: SessionEventSource, endpoints: readonly OutboxEndpoint[], now: Date): PlannedEvent | null {
   const event = buildSessionEvent(session, now);
-  const targets = endpoints.filter((e) => e.status === 'enabled' && endpointWantsEvent(e.events, event.type));
+  const targets = endpoints.filter((e) => endpointWantsEvent(e.events, event.type));
   if (targets.length === 0) return null;
   return {
     event_id: newWebhookMessageId(),

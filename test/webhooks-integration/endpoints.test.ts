@@ -80,16 +80,19 @@ describe.each(await dialects())('webhook endpoints on %s', (dialect) => {
     await b.completeDemo();
     const disabled = await until(async () => (await b.api('/v1/webhook-endpoints')).body.data.find((x: any) => x.status === 'disabled'), 5_000, 'disabled');
     expect(disabled).toMatchObject({ id: e.id, disabled_reason: 'receiver answered 410 Gone', disabled_at: expect.any(String) });
-    const second = await b.cancelDemo(); // queued for enabled endpoints only: none now
+    const second = await b.cancelDemo(); // written and listed, but not sent while disabled
     await new Promise((res) => setTimeout(res, 400));
     expect(r.requests).toHaveLength(1);
-    expect((await b.api(`/v1/webhook-deliveries?session_id=${second}`)).body.data).toEqual([]);
+    const queued = (await b.api(`/v1/webhook-deliveries?session_id=${second}`)).body.data;
+    expect(queued).toEqual([expect.objectContaining({ endpoint_id: e.id, event_type: 'session.cancelled', status: 'pending', attempt_count: 0, attempts: [] })]);
     r.respond((_req, res) => void res.writeHead(200).end());
     const enabled = await b.api(`/v1/webhook-endpoints/${e.id}/enable`, { method: 'POST' });
     expect(enabled.body).toMatchObject({ id: e.id, status: 'enabled', disabled_reason: null });
-    // The event that met the 410 waited (pending, not lost) and goes out at its next retry (5 s).
+    // Both go out now: the event that met the 410 (pending, not lost; its 5 s retry brought
+    // forward) and the one written while the endpoint was disabled.
     const firstId = r.requests[0].headers['webhook-id'];
     await until(() => r.requests.filter((q) => q.headers['webhook-id'] === firstId).length === 2, 8_000, 'waiting event after enable');
+    await until(() => r.requests.some((q) => q.headers['webhook-id'] === queued[0].event_id), 5_000, 'event queued while disabled');
     const t = await b.api(`/v1/webhook-endpoints/${e.id}/test`, { method: 'POST' });
     await until(() => r.requests.some((q) => q.headers['webhook-id'] === t.body.event_id), 5_000, 'test event after enable');
   });

@@ -14,19 +14,22 @@ const endpoints: OutboxEndpoint[] = [
 ];
 
 describe('outbox planning', () => {
-  it('plans one event with one id for every enabled endpoint that wants its type', () => {
+  it('plans one event with one id for every endpoint that wants its type, a disabled one too', () => {
     const plan = planSessionEvent(session, endpoints, now)!;
     expect(plan.type).toBe('session.cancelled');
     expect(plan.event_id).toMatch(/^msg_/);
+    // The disabled endpoint's row waits (the claim skips it) and goes out after enable.
     expect(plan.deliveries).toEqual([
       { endpoint_id: 'whep_all', next_attempt_at: now },
       { endpoint_id: 'whep_cancel', next_attempt_at: now },
+      { endpoint_id: 'whep_off', next_attempt_at: now },
     ]);
     expect(JSON.parse(plan.body)).toMatchObject({ type: 'session.cancelled', data: { id: 'ses_9', status: 'cancelled' } });
   });
 
   it('plans nothing when no endpoint wants the event', () => {
-    expect(planSessionEvent(session, [endpoints[1], endpoints[3]], now)).toBeNull();
+    expect(planSessionEvent(session, [endpoints[1]], now)).toBeNull();
+    expect(planSessionEvent(session, [{ ...endpoints[1], status: 'disabled' }], now)).toBeNull();
   });
 
   it('plans a webhook.test event for one endpoint', () => {
