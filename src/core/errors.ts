@@ -50,7 +50,6 @@ export const SESSION_ERRORS = {
   provider_error: 'The provider answered with an error that has no more specific code.',
   invalid_request: 'The provider order could not be made from the session\'s options (e.g. a BankID phone order without `personal_number`).',
   invalid_token: 'A token from the provider failed its signature, encryption or claim checks.',
-  state_mismatch: 'The provider callback did not belong to this session.',
   session_cancelled: 'The merchant cancelled the session.',
   session_expired: 'The session passed `expires_at` before it ended.',
 } as const satisfies Record<string, string>;

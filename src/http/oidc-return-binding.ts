@@ -33,6 +33,15 @@ function parse(value: string | null): { kind: 'n' | 'c' | 'u'; mode: ReturnMode;
   return m ? { kind: m[1] as 'n' | 'c' | 'u', mode: m[2] as ReturnMode, digest: m[3] } : null;
 }
 
+/**
+ * Whether a go URL of this session was spent, i.e. its authorize URL already took a window to the
+ * provider (`c:` out, `u:` back). The click then gets a fresh authorization request (reauthorize).
+ */
+export async function wentOut(store: Store, s: Session): Promise<boolean> {
+  const kind = parse(await store.getCallbackBinding(s.id))?.kind;
+  return kind === 'c' || kind === 'u';
+}
+
 /** A fresh one-time nonce for the bound page; a newer one replaces any earlier nonce or cookie. */
 export async function mintGoNonce(store: Store, s: Session, mode: ReturnMode): Promise<string> {
   const nonce = randomToken(24);

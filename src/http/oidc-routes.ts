@@ -11,7 +11,7 @@ import { OIDC_METHODS, type OidcMethod } from '../providers/oidc/profiles/index.
 import type { HttpDeps } from './deps.js';
 import { requireBinding } from './flow-binding.js';
 import { sendPopupDone, sendProblem } from './oidc-pages.js';
-import { mintGoNonce, returning, spendGoNonce, type ReturnMode } from './oidc-return-binding.js';
+import { mintGoNonce, returning, spendGoNonce, wentOut, type ReturnMode } from './oidc-return-binding.js';
 import { finishUrl, redirectUrl } from './session-view.js';
 import { parse } from './validate.js';
 
@@ -80,11 +80,15 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     return jwks;
   });
 
-  // The bound page (its binding header) asks for the URL its click will open.
+  // The bound page (its binding header) asks for the URL its click will open. The authorization
+  // request is made fresh here when the one from the page's start went stale while the person read
+  // the page, or was spent by an earlier trip (reauthorize; docs/oidc.md "Binding the return").
   app.post('/flow/:token/go', { config: { rateLimit: pageLimit } }, async (req) => {
-    const s = await byToken(req);
+    let s = await byToken(req);
     requireBinding(req, s);
     const body = parse(GoBody, req.body ?? {});
+    if (isFinal(s.status)) throw new ApiError('session_final', 'The session has already ended.');
+    s = await driver.reauthorize(s, req.ip, await wentOut(store, s));
     if (isFinal(s.status)) throw new ApiError('session_final', 'The session has already ended.');
     if (!authorizeUrl(s, req.ip)) throw new ApiError('invalid_request', 'This session has no provider step to open.');
     const mode: ReturnMode = body.popup ? 'popup' : 'top';

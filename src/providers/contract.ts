@@ -41,6 +41,12 @@ export interface ProgressContext {
   end_user_ip: string | null;
 }
 
+/** The person's click on a browser step (OIDC: "continue to the provider"). */
+export interface ReauthorizeContext extends ProgressContext {
+  /** The current step was already opened: a trip to the provider began with it (its request is spent). */
+  opened: boolean;
+}
+
 /**
  * A final answer read again against the session's provider state as it now is. A provider whose
  * final answer comes once (BankID's collect) offers it, so that an answer collected with a state
@@ -84,6 +90,14 @@ export interface Provider {
   progress?(state: ProviderState, ctx: ProgressContext): Promise<Outcome>;
   /** Browser-driven steps (OIDC code return, demo approve): params come from the browser. */
   callback?(state: ProviderState, params: Record<string, string>, ctx: ProgressContext): Promise<Outcome>;
+  /**
+   * Browser steps that go stale: an OIDC authorization request pushed by PAR lives about a minute and
+   * serves one trip, a request object a few minutes. Called on the person's click: null when the
+   * current step is still good; else `pending` with a fresh state whose `callback_key` replaces the
+   * old key in the same write (the old state then finds no session), or `retry` / `failed` when a
+   * fresh one could not be made (the session is left as it was).
+   */
+  reauthorize?(state: ProviderState, ctx: ReauthorizeContext): Promise<Outcome | null>;
   /** What the page shows now (QR data, authorize URL, test people). */
   view?(state: ProviderState, ctx: ProgressContext): BrowserView;
   cancel(state: ProviderState): Promise<void>;

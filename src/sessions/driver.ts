@@ -1,8 +1,9 @@
 // Drives a session's provider: the browser's start, the browser's callbacks, and the collector's
 // checks all end here, as an Outcome turned into a state change.
+import { ApiError } from '../core/errors.js';
 import { isFinal, type Session } from '../core/types.js';
 import type { Outcome, ProgressContext, ProviderState, StartContext } from '../providers/contract.js';
-import { stepFor, type Step } from './outcome.js';
+import { sameJson, stepFor, type Step } from './outcome.js';
 import type { SessionService } from './service.js';
 
 export interface BrowserInfo {
@@ -70,7 +71,28 @@ export class SessionDriver {
     const provider = this.svc.provider(s.method);
     if (s.status !== 'pending' || !s.provider_state || !provider.callback) return s;
     const outcome = await provider.callback(s.provider_state, params, this.progressContext(s, ip));
-    return this.record(s, outcome, (cur) => cur.status === 'pending');
+    // Written only against the provider state it was judged by: a step rebuilt meanwhile (the
+    // person clicked again, reauthorize) has made this return's state a dead one.
+    return this.record(s, outcome, (cur) => cur.status === 'pending' && sameJson(cur.provider_state, s.provider_state));
+  }
+
+  /**
+   * The person's click on a browser step that can go stale (OIDC: the authorization request). The
+   * provider's fresh state and its callback key replace the old ones in one write, only if the
+   * session still holds the state the provider judged. `opened`: the current step already took the
+   * person to the provider once. A fresh step that could not be made leaves the session as it was.
+   */
+  async reauthorize(s: Session, ip: string | null, opened: boolean): Promise<Session> {
+    const provider = this.svc.provider(s.method);
+    if (s.status !== 'pending' || !s.provider_state || !provider.reauthorize) return s;
+    const outcome = await provider.reauthorize(s.provider_state, { ...this.progressContext(s, ip), opened });
+    if (!outcome) return s;
+    if (outcome.kind !== 'pending') {
+      const why = outcome.kind === 'retry' ? outcome.reason : outcome.kind === 'failed' ? outcome.message : outcome.kind;
+      this.svc.deps.log.warn({ session_id: s.id, err: why }, 'provider step could not be renewed');
+      throw new ApiError('provider_unavailable', 'The identity provider could not be reached; try again.');
+    }
+    return this.record(s, outcome, (cur) => cur.status === 'pending' && sameJson(cur.provider_state, s.provider_state));
   }
 
   /**

@@ -1,6 +1,7 @@
 // Every failure of issue 5 through the real broker flow in Chromium (API.md §3): the person cancels,
-// too low a level, a tampered token fail the session with their own code; a replayed, foreign or
-// other-browser callback and a callback for a finished session change nothing.
+// too low a level, a tampered token, a refused code exchange fail the session with their own code;
+// a token endpoint's 5xx leaves it pending for another try; a replayed, foreign or other-browser
+// callback and a callback for a finished session change nothing (docs/oidc.md "Failures").
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
@@ -108,10 +109,49 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
     expect((await w.read(s.id)).error.code).toBe('invalid_token');
   });
 
+  it('a refused code exchange (the OP answers invalid_grant) -> failed provider_error', async () => {
+    const { s, page } = await toIdp('dk-mitid');
+    w.idps.idps['dk-mitid']!.fail.set('/token', { status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } });
+    await atIdp(page);
+    expect(await landedOn(page, '/error')).toMatchObject({ id: s.id, status: 'failed' });
+    const read = await w.read(s.id);
+    expect(read.error.code).toBe('provider_error');
+    expect(read.error.message).toContain('invalid_grant');
+    expect(read.result).toBeNull();
+  });
+
+  it('the token endpoint answers 500: still pending, "try again"; back on the page the next click completes', async () => {
+    const { s, page } = await toIdp('no-bankid');
+    const idp = w.idps.idps['no-bankid']!;
+    idp.fail.set('/token', { status: 500, body: { error: 'server_error' } });
+    const [callback] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/flow/callback/no-bankid')),
+      atIdp(page),
+    ]);
+    expect(callback.status()).toBe(502);
+    expect(await page.locator('#status').textContent()).toContain('try again');
+    const waiting = await w.read(s.id);
+    expect(waiting).toMatchObject({ status: 'pending', error: null, result: null });
+    // "Go back to the page you came from and try again."
+    await page.goto(s.redirect_url);
+    await continueToProvider(page);
+    // The IdP may remember the login (its own session) and send the browser straight back.
+    const login = page.getByRole('button', { name: 'Log in' });
+    await Promise.race([page.waitForURL(/\/done\?/), login.waitFor()]);
+    if (!page.url().includes('/done?')) await atIdp(page);
+    expect(await landedOn(page, '/done')).toMatchObject({ id: s.id, status: 'complete' });
+    expect((await w.read(s.id)).result.identity.national_id.value).toBe('01017012345');
+    // The second trip was a new authorization request (a pushed request_uri serves one trip).
+    const pushed = idp.records.filter((r) => r.path === '/request');
+    expect(pushed).toHaveLength(2);
+    expect(pushed[1].params.state).not.toBe(pushed[0].params.state);
+    expect(idp.records.filter((r) => r.path === '/token').map((r) => r.status)).toEqual([500, 200]);
+  });
+
   it('a replayed callback after completion changes nothing', async () => {
     const { s, page } = await toIdp('no-bankid');
     const callback = await holdCallback(page);
-        await page.goto(callback);
+    await page.goto(callback);
     await landedOn(page, '/done');
     const done = await w.read(s.id);
     expect(done.status).toBe('complete');
@@ -145,7 +185,7 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
     expect((await page.goto(unknown.href))!.status()).toBe(400);
     // A real state presented at another method's callback is foreign there.
     const foreign = new URL(callback.replace('/flow/callback/dk-mitid', '/flow/callback/fi-ftn'));
-        expect((await page.goto(foreign.href))!.status()).toBe(400);
+    expect((await page.goto(foreign.href))!.status()).toBe(400);
     expect(await page.locator('#status').textContent()).toContain('unknown');
     expect(await w.read(s.id)).toEqual(before);
   });
@@ -160,7 +200,7 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
     expect((await intruder.goto(callback))!.status()).toBe(403);
     expect(await intruder.locator('#status').textContent()).toContain('another browser');
     expect(await w.read(s.id)).toEqual(before);
-        await page.goto(callback);
+    await page.goto(callback);
     await landedOn(page, '/done');
     expect((await w.read(s.id)).status).toBe('complete');
   });
@@ -170,7 +210,7 @@ describe.runIf(chromiumAvailable())('OIDC failures through the broker', () => {
     const callback = await holdCallback(page);
     expect((await w.b.api(`/v1/sessions/${s.id}/cancel`, { method: 'POST', key: w.key })).status).toBe(200);
     const cancelled = await w.read(s.id);
-        await page.goto(callback);
+    await page.goto(callback);
     expect(await landedOn(page, '/error')).toMatchObject({ status: 'cancelled' });
     expect(await w.read(s.id)).toEqual(cancelled);
   });

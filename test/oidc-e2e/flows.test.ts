@@ -1,9 +1,12 @@
 // End to end in Chromium for each OIDC method (issue 5): the merchant creates a session, the page
 // sends the browser to the test IdP, the person logs in there, the browser lands on target, and the
-// read has the normalised identity. The FTN wire form (JWE ID token, private_key_jwt, signed request
-// object) is asserted at the adapter level in test/oidc/ftn-wire.test.ts.
+// read has the normalised identity. For fi-ftn the test IdP's records show the wire form too: a JWE
+// ID token, private_key_jwt client authentication, a signed request object (more in
+// test/oidc/ftn-wire.test.ts).
+import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JWK } from 'jose';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Recorded } from '../../src/providers/oidc/test-idp/recorder.js';
 import { chromiumAvailable, launchChromium } from '../support/chromium.js';
 import { dialects } from '../support/databases.js';
 import { atIdp, continueToProvider, startOidcWorld, type OidcWorld } from './world.js';
@@ -15,6 +18,29 @@ const CASES = [
 ] as const;
 
 const DIALECTS = await dialects();
+
+/** What the FTN test broker received and answered during one session, checked against the broker's published keys. */
+async function assertFtnWire(w: OidcWorld, records: Recorded[]) {
+  const published = (await (await fetch(`${w.b.url}/oidc/fi-ftn/jwks.json`)).json()) as { keys: JWK[] };
+  const ours = createLocalJWKSet(published);
+  const enc = published.keys.find((k) => k.use === 'enc')!;
+  const sig = published.keys.find((k) => k.use === 'sig')!;
+  const token = records.find((r) => r.path === '/token')!;
+  const idToken = String((token.body as Record<string, unknown>).id_token);
+  expect(idToken.split('.')).toHaveLength(5);
+  expect(decodeProtectedHeader(idToken)).toMatchObject({ alg: enc.alg, kid: enc.kid, enc: 'A128CBC-HS256' });
+  expect(token.authorization).toBeNull();
+  expect(token.params.client_secret).toBeUndefined();
+  expect(token.params.client_assertion_type).toBe('urn:ietf:params:oauth:client-assertion-type:jwt-bearer');
+  const assertion = await compactVerify(String(token.params.client_assertion), ours);
+  expect(assertion.protectedHeader.kid).toBe(sig.kid);
+  const pushed = records.find((r) => r.path === '/request')!;
+  expect(Object.keys(pushed.params).sort()).toEqual(['client_assertion', 'client_assertion_type', 'client_id', 'request']);
+  const request = await compactVerify(String(pushed.params.request), ours);
+  expect(request.protectedHeader).toMatchObject({ typ: 'oauth-authz-req+jwt', kid: sig.kid });
+  const claims = JSON.parse(new TextDecoder().decode(request.payload)) as Record<string, unknown>;
+  expect(claims).toMatchObject({ response_type: 'code', code_challenge_method: 'S256', redirect_uri: `${w.b.url}/flow/callback/fi-ftn` });
+}
 
 describe.runIf(chromiumAvailable()).each(DIALECTS)('OIDC methods end to end in Chromium (%s)', (dialect) => {
   let w: OidcWorld;
@@ -38,6 +64,8 @@ describe.runIf(chromiumAvailable()).each(DIALECTS)('OIDC methods end to end in C
 
   for (const c of CASES) {
     it(`${c.method}: full page, log in at the IdP, land on target, read the identity`, async () => {
+      const idp = w.idps.idps[c.method]!;
+      const from = idp.records.length;
       const s = await w.create(c.method);
       const ctx = await browser.newContext();
       const page = await ctx.newPage();
@@ -55,6 +83,7 @@ describe.runIf(chromiumAvailable()).each(DIALECTS)('OIDC methods end to end in C
       expect(identity.assurance.level).toBe(c.level);
       expect(identity.full_name).toBe(c.name);
       expect(typeof identity.raw.id_token).toBe('string');
+      if (c.method === 'fi-ftn') await assertFtnWire(w, idp.records.slice(from));
       await ctx.close();
     });
   }

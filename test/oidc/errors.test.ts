@@ -103,23 +103,28 @@ it('FTN ID token sent unencrypted (a downgrade) -> invalid_token', async () => {
   expect(await finish(started)).toMatchObject({ kind: 'failed', code: 'invalid_token', message: expect.stringContaining('not encrypted') });
 });
 
-it("another session's callback (foreign state) -> state_mismatch", async () => {
+// The broker finds a session by SHA-256 of the returned state (docs/oidc.md), so the adapter never
+// sees another session's state in practice; if it did, it refuses without an outcome: no session
+// may change (API.md §3), so there is no failure code for it.
+it("another session's callback (foreign state) is refused without an outcome", async () => {
   const first = await begin('no-bankid');
   const second = await h!.provider.start(startContext());
   if (second.kind !== 'pending') throw new Error('not pending');
   const params = await personAtIdp(String(first.state.authorize_url), CALLBACK);
-  expect(await h!.provider.callback!(second.state, params, progressContext)).toMatchObject({ kind: 'failed', code: 'state_mismatch' });
+  await expect(h!.provider.callback!(second.state, params, progressContext)).rejects.toThrow(/state does not belong/);
+  expect(h!.idp.records.some((r) => r.path === '/token')).toBe(false); // the code was not spent
   // The rightful session still completes with the same answer.
   expect(await h!.provider.callback!(first.state, params, progressContext)).toMatchObject({ kind: 'complete' });
 });
 
-it('a callback without state, or with a forged one -> state_mismatch', async () => {
+it('a callback without state, or with a forged one, is refused without an outcome', async () => {
   const started = await begin('no-bankid');
   const params = await personAtIdp(String(started.state.authorize_url), CALLBACK);
   const { state: _drop, ...withoutState } = params;
-  expect(await h!.provider.callback!(started.state, withoutState, progressContext)).toMatchObject({ code: 'state_mismatch' });
+  await expect(h!.provider.callback!(started.state, withoutState, progressContext)).rejects.toThrow(/state does not belong/);
   const forged = { ...params, state: `${params.state.slice(0, -1)}x` };
-  expect(await h!.provider.callback!(started.state, forged, progressContext)).toMatchObject({ code: 'state_mismatch' });
+  await expect(h!.provider.callback!(started.state, forged, progressContext)).rejects.toThrow(/state does not belong/);
+  expect(await h!.provider.callback!(started.state, params, progressContext)).toMatchObject({ kind: 'complete' });
 });
 
 it('a replayed callback (code already used) never completes a second time', async () => {
@@ -127,4 +132,66 @@ it('a replayed callback (code already used) never completes a second time', asyn
   const params = await personAtIdp(String(started.state.authorize_url), CALLBACK);
   expect(await h!.provider.callback!(started.state, params, progressContext)).toMatchObject({ kind: 'complete' });
   expect(await h!.provider.callback!(started.state, params, progressContext)).toMatchObject({ kind: 'failed', code: 'provider_error' });
+});
+
+it('the token endpoint answers 5xx: retry, and the same return completes once it is back', async () => {
+  const started = await begin('no-bankid');
+  const params = await personAtIdp(String(started.state.authorize_url), CALLBACK);
+  h!.idp.fail.set('/token', { status: 503, body: '<html>maintenance</html>' });
+  expect(await h!.provider.callback!(started.state, params, progressContext)).toMatchObject({ kind: 'retry', reason: expect.stringContaining('503') });
+  expect(await h!.provider.callback!(started.state, params, progressContext)).toMatchObject({ kind: 'complete' });
+});
+
+it('the token endpoint refuses the code (invalid_grant) -> provider_error', async () => {
+  const started = await begin('dk-mitid');
+  h!.idp.fail.set('/token', { status: 400, body: { error: 'invalid_grant', error_description: 'grant request is invalid' } });
+  expect(await finish(started)).toMatchObject({ kind: 'failed', code: 'provider_error', message: expect.stringContaining('invalid_grant') });
+});
+
+it('FTN UserInfo whose encryption was tampered with -> invalid_token', async () => {
+  const started = await begin('fi-ftn');
+  h!.idp.tamper.set('/me', (body) => tamperSegment(String(body), 3));
+  expect(await finish(started)).toMatchObject({ kind: 'failed', code: 'invalid_token', message: expect.stringContaining('decryption failed') });
+});
+
+it('FTN UserInfo sent only signed, not encrypted (a downgrade) -> invalid_token', async () => {
+  const started = await begin('fi-ftn', null, {
+    client: { metadata: { userinfo_encrypted_response_alg: undefined, userinfo_encrypted_response_enc: undefined } },
+  });
+  expect(await finish(started)).toMatchObject({ kind: 'failed', code: 'invalid_token', message: expect.stringContaining('UserInfo was not encrypted') });
+  // The OP did answer, signed (3 parts): the refusal is ours.
+  expect(String(h!.idp.records.find((r) => r.path === '/me')?.body).split('.')).toHaveLength(3);
+});
+
+it('FTN UserInfo sent as plain JSON -> invalid_token', async () => {
+  const started = await begin('fi-ftn', null, {
+    client: { metadata: { userinfo_signed_response_alg: undefined, userinfo_encrypted_response_alg: undefined, userinfo_encrypted_response_enc: undefined } },
+  });
+  expect(await finish(started)).toMatchObject({ kind: 'failed', code: 'invalid_token' });
+});
+
+it('the MitID test broker refuses a request without idp_values -> provider_error', async () => {
+  const started = await begin('dk-mitid', null, { config: { extra_params: {} } });
+  const outcome = await finish(started);
+  expect(outcome).toMatchObject({ kind: 'failed', code: 'provider_error', message: expect.stringContaining('idp_values is required') });
+});
+
+it('the FTN test broker refuses an unsigned authorization request', async () => {
+  // Through PAR: refused at the push, before the person sees anything.
+  h = await harness('fi-ftn', { config: { request_object: 'none' } });
+  expect(await h.provider.start(startContext())).toMatchObject({ kind: 'failed', code: 'start_failed', message: expect.stringContaining('invalid_request') });
+  expect(h.idp.records.find((r) => r.path === '/request')?.status).toBe(400);
+  await h.idp.close();
+  // In the authorize URL: the broker sends the person back with the error.
+  const started = await begin('fi-ftn', null, { config: { request_object: 'none', par: 'never' } });
+  expect(await finish(started)).toMatchObject({ kind: 'failed', code: 'provider_error', message: expect.stringContaining('invalid_request') });
+  expect(h!.idp.records.some((r) => r.path === '/token')).toBe(false);
+});
+
+it('the FTN test broker refuses client authentication by secret', async () => {
+  const started = await begin('fi-ftn', null, { config: { client_auth: 'client_secret_basic', client_secret: 'guessed-secret', par: 'never' } });
+  expect(await finish(started)).toMatchObject({ kind: 'failed', code: 'provider_error' });
+  const token = h!.idp.records.find((r) => r.path === '/token');
+  expect(token?.authorization).toMatch(/^Basic /);
+  expect(token?.status).toBe(401);
 });

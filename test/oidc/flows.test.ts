@@ -12,8 +12,10 @@ afterEach(async () => {
   h = undefined;
 });
 
-async function runFlow(method: Harness['provider']['method'], choice: PersonChoice = {}, min: 'substantial' | 'high' | null = null) {
-  h = await harness(method as 'no-bankid');
+async function runFlow(
+  method: Harness['provider']['method'], choice: PersonChoice = {}, min: 'substantial' | 'high' | null = null, opts: Parameters<typeof harness>[1] = {},
+) {
+  h = await harness(method as 'no-bankid', opts);
   const started = await h.provider.start(startContext(min));
   if (started.kind !== 'pending') throw new Error(`start: ${JSON.stringify(started)}`);
   const params = await personAtIdp(String(started.state.authorize_url), CALLBACK, choice);
@@ -72,6 +74,33 @@ describe('no-bankid', () => {
   });
 });
 
+describe('no-bankid through UserInfo', () => {
+  it('nnin (scope nnin, UserInfo only) is the national id when nnin_altsub is not asked', async () => {
+    const { done } = await runFlow('no-bankid', { person: 'no-ola' }, null, { config: { scopes: ['openid', 'profile', 'nnin'], userinfo: true } });
+    const identity = identityOf(done);
+    expect(identity.national_id).toEqual({ value: '41018512345', type: 'no_d_number', country: 'NO' });
+    expect(identity.raw.claims).not.toHaveProperty('nnin'); // not in the ID token: from UserInfo
+    expect(identity.raw.userinfo).toMatchObject({ nnin: '41018512345' });
+    expect(h!.idp.records.filter((r) => r.path === '/me')).toHaveLength(1);
+  });
+});
+
+describe('an OP that requires PAR', () => {
+  it('gets PAR even when the profile says par: never (RFC 9126 §5, discovery wins)', async () => {
+    const { done } = await runFlow('no-bankid', {}, null, { config: { par: 'never' }, idp: { require_par: true } });
+    expect(identityOf(done).provider).toBe('no-bankid');
+    const discovery = h!.idp.records.find((r) => r.path === '/.well-known/openid-configuration');
+    expect(discovery?.body).toMatchObject({ require_pushed_authorization_requests: true });
+    expect(h!.idp.records.filter((r) => r.path === '/request')).toHaveLength(1);
+    expect(h!.idp.records.find((r) => r.path === '/auth')?.params).toHaveProperty('request_uri');
+  });
+
+  it('the same profile against an OP that does not require it sends no PAR', async () => {
+    await runFlow('no-bankid', {}, null, { config: { par: 'never' } });
+    expect(h!.idp.records.some((r) => r.path === '/request')).toBe(false);
+  });
+});
+
 describe('dk-mitid', () => {
   it('sends idp_values/idp_params, maps dk.cpr, mitid.uuid and the NSIS loa', async () => {
     const { done } = await runFlow('dk-mitid', { acr: 'https://data.gov.dk/concept/core/nsis/loa/Substantial' });
@@ -90,7 +119,16 @@ describe('dk-mitid', () => {
 
   it('a person without a CPR match has no national id', async () => {
     const { done } = await runFlow('dk-mitid', { person: 'dk-stig' });
-    expect(identityOf(done)).toMatchObject({ national_id: null, assurance: { level: 'high' } });
+    // The broker logs in at the loa_value asked for (Substantial, the default floor) and reports it.
+    expect(identityOf(done)).toMatchObject({ national_id: null, assurance: { level: 'substantial' } });
+  });
+
+  it('the broker acts on idp_params: loa_value High is what it logs in at and reports in loa', async () => {
+    const { done } = await runFlow('dk-mitid', {}, 'high'); // the person takes the level the page preselects
+    expect(identityOf(done).assurance).toEqual({ level: 'high', raw: 'https://data.gov.dk/concept/core/nsis/loa/High' });
+    const pushed = h!.idp.records.find((r) => r.path === '/request');
+    expect(JSON.parse(String(pushed?.params.idp_params))).toEqual({ mitid: { loa_value: 'https://data.gov.dk/concept/core/nsis/loa/High' } });
+    expect((identityOf(done).raw.claims as Record<string, unknown>).loa).toBe('https://data.gov.dk/concept/core/nsis/loa/High');
   });
 });
 
@@ -99,7 +137,8 @@ describe('fi-ftn', () => {
     const { done } = await runFlow('fi-ftn', {}, 'high');
     const identity = identityOf(done);
     expect(identity).toMatchObject({
-      provider: 'fi-ftn', country: 'FI', subject: 'fi-matti',
+      // The broker's sub need not persist; the HETU does (docs/oidc.md, fi-ftn).
+      provider: 'fi-ftn', country: 'FI', subject: '070770-905D',
       national_id: { value: '070770-905D', type: 'fi_hetu', country: 'FI' },
       first_name: 'Matti', last_name: 'Meikäläinen', date_of_birth: '1970-07-07',
       assurance: { level: 'high', raw: 'http://ftn.ficora.fi/2017/loa3' },

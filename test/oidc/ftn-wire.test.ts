@@ -2,6 +2,8 @@
 // client authenticates with private_key_jwt (kid + jti), and the request object is signed by us.
 import { compactVerify, decodeJwt, decodeProtectedHeader, importJWK } from 'jose';
 import { afterEach, expect, it } from 'vitest';
+import { createOidcProvider } from '../../src/providers/oidc/adapter.js';
+import { fiFtnProfile } from '../../src/providers/oidc/profiles/index.js';
 import { personAtIdp } from './browser.js';
 import { CALLBACK, harness, progressContext, startContext, type Harness } from './setup.js';
 
@@ -61,6 +63,35 @@ it('aud can be the token endpoint, and every assertion has a fresh jti', async (
   expect(assertions.length).toBeGreaterThanOrEqual(2); // PAR and token
   expect(assertions.map((a) => a.aud)).toContain(`${idp.issuer}/token`);
   expect(new Set(assertions.map((a) => a.jti)).size).toBe(assertions.length);
+});
+
+/** An adapter toward the harness's IdP with a literal client assertion `aud`. */
+function withLiteralAud(aud: string) {
+  return createOidcProvider({
+    profile: fiFtnProfile({ issuer: h!.idp.issuer, client_id: 'idbridge', allow_insecure_http: true, client_assertion_aud: aud }),
+    keys: h!.keys,
+  });
+}
+
+it('a literal aud is sent as configured in every assertion (here one the OP accepts)', async () => {
+  h = await harness('fi-ftn');
+  const literal = `${h.idp.issuer}/token`; // written out, not the token_endpoint keyword
+  const provider = withLiteralAud(literal);
+  const started = await provider.start(startContext());
+  if (started.kind !== 'pending') throw new Error(JSON.stringify(started));
+  const params = await personAtIdp(String(started.state.authorize_url), CALLBACK);
+  expect(await provider.callback!(started.state, params, progressContext)).toMatchObject({ kind: 'complete' });
+  const assertions = h.idp.records.filter((r) => r.params.client_assertion).map((r) => decodeJwt(String(r.params.client_assertion)));
+  expect(assertions.map((a) => a.aud)).toEqual([literal, literal]); // PAR and token
+});
+
+it('a literal aud the OP does not accept is refused at the first authenticated call', async () => {
+  h = await harness('fi-ftn');
+  const outcome = await withLiteralAud('https://broker.example/elsewhere').start(startContext());
+  expect(outcome).toMatchObject({ kind: 'failed', code: 'start_failed' });
+  const pushed = h.idp.records.find((r) => r.path === '/request');
+  expect(pushed?.status).toBe(401);
+  expect(decodeJwt(String(pushed?.params.client_assertion)).aud).toBe('https://broker.example/elsewhere');
 });
 
 it('the request object is a JWS signed with our sig key and carries the whole request', async () => {

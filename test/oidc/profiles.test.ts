@@ -29,6 +29,12 @@ describe('dk-mitid and fi-ftn mappers', () => {
     expect(p.map({ sub: 's', ftn_hetu: '070770-905D' }).national_id?.value).toBe('070770-905D');
     expect(p.map({ sub: 's', given_name: 'A', family_name: 'B' }).full_name).toBe('A B');
   });
+  it('fi: the subject is the HETU (a broker sub need not persist), else sub', () => {
+    const p = fiFtnProfile(base);
+    expect(p.map({ sub: 'per-login-1', hetu: '070770-905D' }).subject).toBe('070770-905D');
+    expect(p.map({ sub: 'per-login-2', personal_identity_code: '070770-905D' }).subject).toBe('070770-905D');
+    expect(p.map({ sub: 'broker-sub' }).subject).toBe('broker-sub');
+  });
 });
 
 describe('assurance table', () => {

@@ -5,7 +5,9 @@ import { createOidcProvider } from '../../src/providers/oidc/adapter.js';
 import { generateBrokerKeys, loadBrokerKeys, publicJwks, type BrokerKeys } from '../../src/providers/oidc/keys.js';
 import type { OidcProfileConfig } from '../../src/providers/oidc/profile.js';
 import { oidcProfile, type OidcMethod } from '../../src/providers/oidc/profiles/index.js';
+import type { TestIdpTuning } from '../../src/providers/oidc/dev-idps.js';
 import { startTestIdp, type TestIdp, type TestIdpClient } from '../../src/providers/oidc/test-idp.js';
+import type { Clock } from '../../src/core/ids.js';
 
 export const CALLBACK = 'http://127.0.0.1:9/v1/oidc/callback';
 
@@ -28,11 +30,19 @@ export interface Harness {
 
 export async function harness(
   method: OidcMethod,
-  opts: { config?: Partial<OidcProfileConfig>; client?: Partial<TestIdpClient>; keys?: BrokerKeys; registeredKeys?: BrokerKeys } = {},
+  opts: {
+    config?: Partial<OidcProfileConfig>;
+    client?: Partial<TestIdpClient>;
+    keys?: BrokerKeys;
+    registeredKeys?: BrokerKeys;
+    idp?: TestIdpTuning;
+    clock?: Clock;
+  } = {},
 ): Promise<Harness> {
   const keys = opts.keys ?? (await sharedBrokerKeys());
   const secret = method === 'fi-ftn' ? undefined : 'test-secret-0123456789abcdef';
   const idp = await startTestIdp({
+    ...opts.idp,
     profile: method,
     host: '127.0.0.1',
     port: 0,
@@ -51,7 +61,7 @@ export async function harness(
     allow_insecure_http: true,
     ...opts.config,
   });
-  return { idp, keys, provider: createOidcProvider({ profile, keys }) };
+  return { idp, keys, provider: createOidcProvider({ profile, keys, clock: opts.clock }) };
 }
 
 export function startContext(min_assurance: 'substantial' | 'high' | null = null): StartContext {

@@ -81,7 +81,9 @@ export async function handleCallback(
   params: Record<string, string>,
   now: Date,
 ): Promise<Outcome> {
-  if (!sameState(state.state, params.state)) return failed('state_mismatch', 'The callback does not belong to this session.');
+  // The broker finds the session by SHA-256 of the returned state, so a mismatch here is a routing
+  // bug, not the person's doing: refuse without an outcome, so that no session changes (API.md §3).
+  if (!sameState(state.state, params.state)) throw new Error('OIDC callback state does not belong to this session');
   if (params.error) return authorizationError(params.error, params.error_description);
   if (!params.code) return failed('provider_error', 'The identity provider returned neither a code nor an error.');
   try {

@@ -3,6 +3,7 @@
 // unless non-repudiation checks are on; we keep the JWS as evidence, so we verify it.
 import * as client from 'openid-client';
 import type { BrokerKeys } from './keys.js';
+import { parExpiryFetch } from './par-expiry.js';
 import type { OidcProfileConfig } from './profile.js';
 
 /** undici/global fetch shape; openid-client passes (url, {method, headers, body, redirect, signal}). */
@@ -45,7 +46,9 @@ export async function discoverClient(
   const auth = clientAuth(config, keys, () => tokenEndpoint);
   const cfg = await client.discovery(new URL(config.issuer), config.client_id, clientMetadata(config, keys), auth, options);
   tokenEndpoint = cfg.serverMetadata().token_endpoint ?? '';
-  if (fetchImpl) cfg[client.customFetch] = fetchImpl;
+  const parEndpoint = cfg.serverMetadata().pushed_authorization_request_endpoint;
+  const base: FetchLike = fetchImpl ?? ((url, init) => fetch(url, init as RequestInit));
+  cfg[client.customFetch] = parExpiryFetch(base, () => parEndpoint);
   // Decryption is always enabled: a JWE arriving where a JWS was expected is still checked below.
   client.enableDecryptingResponses(cfg, config.jwe_enc_values, { key: keys.enc.key, kid: keys.enc.kid });
   client.enableNonRepudiationChecks(cfg);

@@ -4,7 +4,10 @@ import { randomToken } from '../../core/ids.js';
 import { publicJwks, type BrokerKeys } from './keys.js';
 import type { OidcProfile } from './profile.js';
 import { OIDC_METHODS, oidcProfile, type OidcMethod } from './profiles/index.js';
-import { startTestIdp, type TestIdp } from './test-idp.js';
+import { startTestIdp, type TestIdp, type TestIdpOptions } from './test-idp.js';
+
+/** Test IdP behaviour the tests vary (a short PAR lifetime, PAR required). */
+export type TestIdpTuning = Pick<TestIdpOptions, 'par_ttl_s' | 'require_par'>;
 
 export interface DevOidcOptions {
   /** Where each test IdP sends the browser back; no query string (openid-client strips it). */
@@ -14,6 +17,8 @@ export interface DevOidcOptions {
   host?: string;
   ports?: Partial<Record<OidcMethod, number>>;
   methods?: readonly OidcMethod[];
+  /** Tests only: per method, how its test IdP behaves. */
+  idp?: Partial<Record<OidcMethod, TestIdpTuning>>;
 }
 
 export interface DevOidcIdps {
@@ -32,6 +37,7 @@ async function startOne(method: OidcMethod, opts: DevOidcOptions) {
   // FTN clients authenticate only with private_key_jwt; the others get a throwaway secret.
   const secret = method === 'fi-ftn' ? undefined : randomToken(24);
   const idp = await startTestIdp({
+    ...opts.idp?.[method],
     profile: method,
     host: opts.host ?? '127.0.0.1',
     port: opts.ports?.[method] ?? 0,

@@ -1,7 +1,7 @@
 // `idbridge dev` and the end-to-end tests: start the three test IdPs with the broker registered as
 // their client (its real keys and callback URLs), then serve them as the broker's OIDC upstreams.
 // Dev/test only: it loads oidc-provider (through test-idp.ts).
-import { startDevOidcIdps, type DevOidcIdps } from './dev-idps.js';
+import { startDevOidcIdps, type DevOidcIdps, type TestIdpTuning } from './dev-idps.js';
 import type { OidcUpstreams } from './from-config.js';
 import type { BrokerKeys } from './keys.js';
 import { OIDC_METHODS, type OidcMethod } from './profiles/index.js';
@@ -10,6 +10,8 @@ export interface DevUpstreamOptions {
   host?: string;
   ports?: Partial<Record<OidcMethod, number>>;
   methods?: readonly OidcMethod[];
+  /** Tests only: per method, how its test IdP behaves. */
+  idp?: Partial<Record<OidcMethod, TestIdpTuning>>;
 }
 
 export async function serveDevOidcIdps(upstreams: OidcUpstreams, brokerUrl: string, opts: DevUpstreamOptions = {}): Promise<DevOidcIdps> {
@@ -24,6 +26,7 @@ export async function serveDevOidcIdps(upstreams: OidcUpstreams, brokerUrl: stri
     host: opts.host,
     ports: opts.ports,
     methods,
+    idp: opts.idp,
   });
   for (const method of methods) {
     const profile = dev.profiles[method];

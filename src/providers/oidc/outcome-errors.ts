@@ -29,14 +29,32 @@ function describe(error: unknown): string {
   return `${error.message}${cause}`;
 }
 
-/** Errors thrown by the code exchange or UserInfo call. */
+/**
+ * An OP answer with an HTTP status that is no OAuth answer at all (a gateway's 5xx, an HTML error
+ * page): openid-client throws it as a ClientError whose cause is the Response itself.
+ */
+function unexpectedStatus(error: unknown): number | null {
+  const conform = error instanceof client.ClientError && error.code === 'OAUTH_RESPONSE_IS_NOT_CONFORM';
+  return conform && error.cause instanceof Response ? error.cause.status : null;
+}
+
+const retry = (reason: string): Retry => ({ kind: 'retry', after_ms: 2000, reason });
+
+/** Errors thrown by the PAR push, the code exchange or the UserInfo call. */
 export function exchangeError(error: unknown): Failed | Retry {
   if (error instanceof client.ResponseBodyError) {
-    if (error.status >= 500) return { kind: 'retry', after_ms: 2000, reason: `token endpoint ${error.status}` };
-    return failed('provider_error', `The identity provider refused the code exchange: ${error.error}.`);
+    if (error.status >= 500) return retry(`identity provider answered ${error.status}`);
+    return failed('provider_error', `The identity provider refused the broker's request: ${error.error}.`);
+  }
+  if (error instanceof client.WWWAuthenticateChallengeError) {
+    return failed('provider_error', `The identity provider refused the broker's client authentication (HTTP ${error.status}).`);
   }
   if (error instanceof client.AuthorizationResponseError) return authorizationError(error.error, error.error_description);
-  if (isNetworkError(error)) return { kind: 'retry', after_ms: 2000, reason: 'identity provider unreachable' };
+  const status = unexpectedStatus(error);
+  // A 5xx is the provider's trouble, not the answer: the session stays pending for another try.
+  if (status !== null && status >= 500) return retry(`identity provider answered ${status}`);
+  if (status !== null) return failed('provider_error', `The identity provider answered HTTP ${status}.`);
+  if (isNetworkError(error)) return retry('identity provider unreachable');
   const detail = describe(error);
   return failed('invalid_token', `The identity provider's response did not validate: ${detail}`);
 }

@@ -14,8 +14,8 @@ export interface RequestObjectInput {
   now: Date;
 }
 
-/** A JAR lives briefly: the person opens the authorize URL right after start. */
-const LIFETIME_S = 300;
+/** A JAR lives briefly; the adapter builds a fresh one at the person's click when this one is near its end. */
+export const REQUEST_OBJECT_LIFETIME_S = 300;
 
 export async function signRequestObject(keys: BrokerKeys, input: RequestObjectInput): Promise<string> {
   const iat = Math.floor(input.now.getTime() / 1000);
@@ -25,7 +25,7 @@ export async function signRequestObject(keys: BrokerKeys, input: RequestObjectIn
     .setAudience(input.issuer)
     .setIssuedAt(iat)
     .setNotBefore(iat)
-    .setExpirationTime(iat + LIFETIME_S)
+    .setExpirationTime(iat + REQUEST_OBJECT_LIFETIME_S)
     .setJti(randomToken())
     .sign(keys.sig.key);
 }

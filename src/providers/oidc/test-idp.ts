@@ -7,6 +7,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { randomToken } from '../../core/ids.js';
 import { clientRegistration, IDP_PROFILES, type TestIdpClient } from './test-idp/idp-profiles.js';
 import { handleInteraction, type OidcProviderLike } from './test-idp/interactions.js';
+import { parLifetimeMiddleware, type ParModelSource } from './test-idp/par-lifetime.js';
 import { DEFAULT_PEOPLE, type TestIdpProfile, type TestPerson } from './test-idp/people.js';
 import { createRecorder, recorderMiddleware, type Recorder } from './test-idp/recorder.js';
 
@@ -18,6 +19,10 @@ export interface TestIdpOptions {
   host?: string;
   clients: TestIdpClient[];
   people?: TestPerson[];
+  /** Lifetime of a pushed request_uri in seconds (oidc-provider's is 60 s, as many real OPs'). */
+  par_ttl_s?: number;
+  /** Require PAR from every client (discovery: require_pushed_authorization_requests). */
+  require_par?: boolean;
 }
 
 export interface TestIdp extends Recorder {
@@ -41,13 +46,21 @@ async function opKey(alg: string, use: 'sig' | 'enc'): Promise<JWK> {
   return { ...(await exportJWK(privateKey)), alg, use, kid: `${use}-${randomToken(6)}` };
 }
 
+/** Claims a real provider gives only through UserInfo: BankID's `nnin` sits behind a consent screen (reference §1). */
+const USERINFO_ONLY: Partial<Record<TestIdpProfile, string[]>> = { 'no-bankid': ['nnin'] };
+
 function findAccount(profile: TestIdpProfile, people: TestPerson[]) {
   return async (_ctx: unknown, id: string, token?: { acr?: string }) => {
     const person = people.find((p) => p.id === id);
     if (!person) return undefined;
     // MitID brokers report the NSIS level in `loa` (reference §2); it mirrors the login's acr.
     const extra = profile === 'dk-mitid' && token?.acr ? { loa: token.acr, idp: 'mitid', identity_type: 'private' } : {};
-    return { accountId: id, claims: async () => ({ sub: id, ...person.claims, ...extra }) };
+    const claims = async (use: string) => {
+      const all: Record<string, unknown> = { sub: id, ...person.claims, ...extra };
+      if (use === 'id_token') for (const name of USERINFO_ONLY[profile] ?? []) delete all[name];
+      return all;
+    };
+    return { accountId: id, claims };
   };
 }
 
@@ -64,15 +77,17 @@ function configuration(options: TestIdpOptions, people: TestPerson[], keys: JWK[
     findAccount: findAccount(options.profile, people),
     cookies: { keys: [randomToken(32)] },
     // Short, explicit lifetimes: a test IdP session never outlives a test run.
-    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60, PushedAuthorizationRequest: 60 },
+    ttl: { Session: 3600, Interaction: 600, Grant: 3600, AccessToken: 600, IdToken: 600, AuthorizationCode: 60 },
+    // FTN brokers take private_key_jwt only (Traficom 213/2023 S); the others also client secrets.
+    ...(spec.client_auth_methods ? { clientAuthMethods: spec.client_auth_methods } : {}),
     pkce: { required: () => true },
     interactions: { url: (_ctx: unknown, interaction: { uid: string }) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       encryption: { enabled: true },
       jwtUserinfo: { enabled: true },
-      requestObjects: { enabled: true },
-      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: spec.require_par },
+      requestObjects: { enabled: true, requireSignedRequestObject: spec.require_signed_request_object },
+      pushedAuthorizationRequests: { enabled: true, requirePushedAuthorizationRequests: options.require_par ?? spec.require_par },
     },
   };
 }
@@ -105,14 +120,15 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
   const url = `http://${host}:${(server.address() as AddressInfo).port}`;
   const moduleName = 'oidc-provider';
   const { default: Provider } = (await import(moduleName)) as { default: new (issuer: string, config: unknown) => unknown };
-  const provider = new Provider(url, configuration(options, people, keys)) as OidcProviderLike & {
+  const provider = new Provider(url, configuration(options, people, keys)) as OidcProviderLike & ParModelSource & {
     use(mw: unknown): void;
     callback(): (req: IncomingMessage, res: ServerResponse) => void;
   };
   const recorder = createRecorder();
   provider.use(recorderMiddleware(recorder));
+  if (options.par_ttl_s) provider.use(parLifetimeMiddleware(provider, options.par_ttl_s));
   const callback = provider.callback();
-  const interactionOpts = { title: TITLES[options.profile], people, acr_values: IDP_PROFILES[options.profile].acr_values };
+  const interactionOpts = { profile: options.profile, title: TITLES[options.profile], people, acr_values: IDP_PROFILES[options.profile].acr_values };
   app = (req, res) => {
     handleInteraction(provider, interactionOpts, req, res)
       .then(async (handled) => (handled ? undefined : callback(await keepRawBody(req), res)))

@@ -28,7 +28,9 @@ function mapFiFtn(claims: Record<string, unknown>): MappedIdentity {
   // Brokers name the HETU differently: Idura `hetu`, Signicat `ftn_hetu`, OP `personal_identity_code`.
   const hetu = str(claims, 'hetu') ?? str(claims, 'ftn_hetu') ?? str(claims, 'personal_identity_code');
   return {
-    subject: str(claims, 'sub') ?? '',
+    // A broker's `sub` need not be persistent (the OP broker's is not, reference §6): the HETU is
+    // the one identifier every FTN broker gives that stays the person's. `sub` stays in raw.claims.
+    subject: hetu ?? str(claims, 'sub') ?? '',
     national_id: hetu ? { value: hetu, type: 'fi_hetu', country: 'FI' } : null,
     first_name: str(claims, 'given_name'),
     last_name: str(claims, 'family_name'),

@@ -18,6 +18,10 @@ export interface IdpProfileSpec {
   acr_values: string[];
   claims: Record<string, string[]>;
   require_par: boolean;
+  /** Every authorization request must come as a signed request object (FTN). */
+  require_signed_request_object: boolean;
+  /** Token endpoint auth methods the OP accepts at all; unset: oidc-provider's defaults. */
+  client_auth_methods?: string[];
   client_defaults(client: TestIdpClient): Record<string, unknown>;
 }
 
@@ -42,6 +46,7 @@ export const IDP_PROFILES: Record<TestIdpProfile, IdpProfileSpec> = {
       nnin: ['nnin'],
     },
     require_par: false,
+    require_signed_request_object: false,
     client_defaults: secretClient,
   },
   'dk-mitid': {
@@ -57,12 +62,15 @@ export const IDP_PROFILES: Record<TestIdpProfile, IdpProfileSpec> = {
       ssn: ['dk.cpr'],
     },
     require_par: false,
+    require_signed_request_object: false,
     client_defaults: secretClient,
   },
   'fi-ftn': {
     acr_values: ['http://ftn.ficora.fi/2017/loa3', 'http://ftn.ficora.fi/2017/loa2'],
     claims: { openid: ['sub'], profile: [...PROFILE_CLAIMS, 'hetu', 'satu'] },
     require_par: false,
+    require_signed_request_object: true,
+    client_auth_methods: ['private_key_jwt'],
     // FTN profile: private_key_jwt only, signed request objects, ID token and UserInfo signed then
     // encrypted to the RP's registered enc key (Telia sample client.json, reference §3).
     client_defaults: (client) => ({

@@ -1,8 +1,9 @@
 // Interaction routes of the test IdP (oidc-provider's login/consent prompts): show the login page,
 // log the chosen person in with the chosen acr and a grant for the asked scopes, or cancel.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { askedLevel, brokerRefusal } from './broker-params.js';
 import { loginPage, preselectedAcr } from './login-page.js';
-import type { TestPerson } from './people.js';
+import type { TestIdpProfile, TestPerson } from './people.js';
 
 /** The slice of oidc-provider's API the routes use (the package ships no types). */
 export interface OidcProviderLike {
@@ -19,6 +20,7 @@ export interface OidcProviderLike {
 }
 
 export interface InteractionOptions {
+  profile: TestIdpProfile;
   title: string;
   people: TestPerson[];
   acr_values: string[];
@@ -44,13 +46,19 @@ async function login(provider: OidcProviderLike, opts: InteractionOptions, req: 
 
 async function show(provider: OidcProviderLike, opts: InteractionOptions, req: IncomingMessage, res: ServerResponse) {
   const details = await provider.interactionDetails(req, res);
+  const refusal = brokerRefusal(opts.profile, details.params);
+  if (refusal) {
+    // Back to the client as an OAuth error (RFC 6749 §4.1.2.1), as a broker refuses a bad request.
+    const result = { error: 'invalid_request', error_description: refusal };
+    return provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
+  }
   const html = loginPage({
     uid: details.uid,
     title: opts.title,
     client_id: String(details.params.client_id),
     people: opts.people,
     acr_values: opts.acr_values,
-    acr: preselectedAcr(opts.acr_values, details.params.acr_values),
+    acr: preselectedAcr(opts.acr_values, askedLevel(opts.profile, details.params)),
   });
   res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(html);

@@ -40,7 +40,7 @@ export function loginPage(input: LoginPageInput): string {
 </body></html>`;
 }
 
-/** The acr the page preselects: what the client asked for, if the IdP offers it; else the strongest. */
+/** The acr the page preselects: what the client asked for (acr_values, MitID loa_value), if offered; else the strongest. */
 export function preselectedAcr(offered: string[], asked: unknown): string {
   const wanted = typeof asked === 'string' ? asked.split(' ') : [];
   for (const value of wanted) {

@@ -16,6 +16,7 @@ const NO_PEOPLE: TestPerson[] = [
     claims: {
       bankid_altsub: '9578-5999-4-1765512',
       nnin_altsub: '01017012345',
+      nnin: '01017012345', // scope nnin, through UserInfo only
       name: 'Kari Nordmann', given_name: 'Kari', family_name: 'Nordmann', birthdate: '1970-01-01',
     },
   },
@@ -25,6 +26,7 @@ const NO_PEOPLE: TestPerson[] = [
     claims: {
       bankid_altsub: '9578-6000-4-351726',
       nnin_altsub: '41018512345',
+      nnin: '41018512345',
       name: 'Ola Nordmann', given_name: 'Ola', family_name: 'Nordmann', birthdate: '1985-01-01',
     },
   },

@@ -1,6 +1,6 @@
 // A test hook on the test IdP: records what each endpoint received and answered (so tests can
 // assert the wire form: client_assertion, request object, JWE ID token), and lets a test tamper
-// with an answer before it leaves.
+// with an answer before it leaves, or answer in the OP's place (an outage, a refusal).
 export interface Recorded {
   path: string;
   method: string;
@@ -13,10 +13,18 @@ export interface Recorded {
 
 export type Tamper = (body: unknown) => unknown;
 
+/** An answer given instead of the OP's, once: the OP never sees the request (a gateway's 5xx). */
+export interface Failure {
+  status: number;
+  body: unknown;
+}
+
 export interface Recorder {
   records: Recorded[];
   /** Path (e.g. `/token`, `/me`) -> rewrite of the answer body. */
   tamper: Map<string, Tamper>;
+  /** Path -> the next request there gets this answer instead of the OP's. */
+  fail: Map<string, Failure>;
   clear(): void;
 }
 
@@ -24,9 +32,11 @@ export function createRecorder(): Recorder {
   const recorder: Recorder = {
     records: [],
     tamper: new Map(),
+    fail: new Map(),
     clear() {
       recorder.records.length = 0;
       recorder.tamper.clear();
+      recorder.fail.clear();
     },
   };
   return recorder;
@@ -55,9 +65,16 @@ function wireBody(ctx: KoaLikeContext): Record<string, unknown> {
 /** Koa middleware for oidc-provider's `provider.use()`. */
 export function recorderMiddleware(recorder: Recorder) {
   return async (ctx: KoaLikeContext, next: () => Promise<void>): Promise<void> => {
-    await next();
+    const failure = recorder.fail.get(ctx.path);
+    if (failure) {
+      recorder.fail.delete(ctx.path);
+      ctx.status = failure.status;
+      ctx.body = failure.body;
+    } else {
+      await next();
+    }
     if (ctx.path.startsWith('/interaction/')) return;
-    const tamper = recorder.tamper.get(ctx.path);
+    const tamper = failure ? undefined : recorder.tamper.get(ctx.path);
     if (tamper) ctx.body = tamper(ctx.body);
     const params = ctx.method === 'GET' ? { ...ctx.query } : wireBody(ctx);
     recorder.records.push({
