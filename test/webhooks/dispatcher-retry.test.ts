@@ -61,6 +61,18 @@ describe('dispatcher: retries', () => {
     expect((await h.fx.delivery(delivery.id)).next_attempt_at.getTime() - start).toBe(600_000);
   });
 
+  it('reads a Retry-After date against the dispatcher clock, not the machine clock', async () => {
+    const h = await harness();
+    // The dispatcher's clock (on PostgreSQL, the database's) runs 2 h ahead of this machine's.
+    h.clock.advance(2 * 3_600_000);
+    const retryAt = new Date(h.clock.now().getTime() + 10 * 60_000);
+    const r = await receiver((_req, res) => void res.writeHead(503, { 'retry-after': retryAt.toUTCString() }).end());
+    const { delivery } = await enqueueEvent(h, r.url);
+    await h.dispatcher.runOnce();
+    // An HTTP-date has whole seconds; read against Date.now() this would be 2 h 10 min away.
+    expect((await h.fx.delivery(delivery.id)).next_attempt_at.getTime()).toBe(Math.floor(retryAt.getTime() / 1000) * 1000);
+  });
+
   it('disables an endpoint after 5 days of continuous failure; a success clears the streak', async () => {
     const h = await harness();
     const r = await receiver((_req, res) => void res.writeHead(500).end());

@@ -1,7 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { Webhook } from 'standardwebhooks';
 import { generateWebhookSecret } from '../../src/webhooks/secret.js';
 import { sign, signedHeaders } from '../../src/webhooks/signing.js';
+import { harness, receiver, useCleanup } from './support/cleanup.js';
+import { enqueueEvent } from './support/harness.js';
+
+useCleanup();
 
 const body = JSON.stringify({ type: 'session.completed', timestamp: '2026-01-01T00:00:00.000Z', data: { id: 'ses_1' } });
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -30,6 +34,34 @@ describe('Standard Webhooks signing', () => {
     expect(() => new Webhook(secret).verify(body, old)).toThrow(/too old/);
     const swappedId = { ...headers, 'webhook-id': 'msg_3' };
     expect(() => new Webhook(secret).verify(body, swappedId)).toThrow();
+  });
+
+  it('fails verification for a timestamp too far in the future (beyond the 5 min tolerance)', () => {
+    const secret = generateWebhookSecret();
+    const ahead = { ...signedHeaders('msg_5', nowSeconds() + 10 * 60, body, [secret]) };
+    expect(() => new Webhook(secret).verify(body, ahead)).toThrow(/too new/);
+    const slightlyAhead = { ...signedHeaders('msg_5', nowSeconds() + 60, body, [secret]) };
+    expect(() => new Webhook(secret).verify(body, slightlyAhead)).not.toThrow();
+  });
+
+  it('a captured real delivery verifies near its send time and fails with the verifier clock 6 min off', async () => {
+    const h = await harness();
+    const r = await receiver();
+    await enqueueEvent(h, r.url);
+    expect(await h.dispatcher.runOnce()).toBe(1);
+    const [captured] = r.requests;
+    const sentAt = Number(captured.headers['webhook-timestamp']) * 1000;
+    const verifyAt = (ms: number) => {
+      const spy = vi.spyOn(Date, 'now').mockReturnValue(ms);
+      try {
+        return new Webhook(h.secret).verify(captured.body, captured.headers as Record<string, string>);
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    expect(verifyAt(sentAt + 4 * 60_000)).toMatchObject({ type: 'session.completed' });
+    expect(() => verifyAt(sentAt + 6 * 60_000)).toThrow(/too old/); // a replay 6 min later
+    expect(() => verifyAt(sentAt - 6 * 60_000)).toThrow(/too new/); // a receiver clock 6 min behind
   });
 
   it('signs with every active secret during rotation; each alone verifies', () => {
