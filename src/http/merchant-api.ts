@@ -55,6 +55,7 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
         raw_body: req.body,
         callback_url: (m) => `${config.publicUrl}/flow/callback/${m}`,
         demo_enabled: config.demoEnabled,
+        answer: view,
       });
       created = !answer.replayed;
     } finally {
@@ -62,7 +63,7 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
     }
     if (!answer.replayed) deps.metrics.sessionCreated(answer.session.method);
     if (answer.replayed) reply.header('idempotent-replayed', 'true');
-    return reply.code(answer.status_code).send(view(answer.session));
+    return reply.code(answer.status_code).send(answer.body);
   });
 
   app.get('/v1/sessions/:id', { schema: { tags: ['sessions'], summary: 'Read, or long-poll with ?wait=&version=' } }, (req, reply) => {

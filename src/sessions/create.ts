@@ -17,13 +17,20 @@ export interface CreateContext {
   raw_body: unknown;
   callback_url: (method: MethodId) => string;
   demo_enabled: boolean;
+  /** The 201 body of a new session (the merchant API's view of it). */
+  answer: (s: Session) => Record<string, unknown>;
 }
 
-export interface CreateAnswer {
-  status_code: number;
-  session: Session;
-  replayed: unknown | null;
-}
+/**
+ * `body` is what to send: a new session's answer, or on a replay the first answer exactly as it was
+ * given (API.md §3 "returns the first answer"), whatever the session has become since.
+ */
+export type CreateAnswer =
+  | { status_code: 201; body: unknown; session: Session; replayed: false }
+  | { status_code: 201; body: unknown; session: null; replayed: true };
+
+/** What an Idempotency-Key keeps: the first answer, or (rows written before it was kept) the session's id. */
+type StoredCreate = { body: Record<string, unknown> } | { session_id: string };
 
 function checkAgainstCustomer(svc: SessionService, c: Customer, input: CreateSessionInput, demoEnabled: boolean) {
   const method = input.method as MethodId;
@@ -90,7 +97,7 @@ export async function createSession(svc: SessionService, c: Customer, input: Cre
   const requestHash = ctx.idempotency_key ? hashBody(ctx.raw_body) : '';
   if (ctx.idempotency_key) {
     const prior = await store.getIdempotent(c.id, ctx.idempotency_key);
-    if (prior) return replay(svc, c, prior, requestHash);
+    if (prior) return replay(svc, c, prior, requestHash, ctx);
   }
   const { method, provider } = checkAgainstCustomer(svc, c, input, ctx.demo_enabled);
   const now = clock.now();
@@ -99,30 +106,36 @@ export async function createSession(svc: SessionService, c: Customer, input: Cre
   if (input.flow === 'headless') ({ session, sched } = await startHeadless(svc, provider, session, ctx));
   // Without an Idempotency-Key the row is one INSERT, atomic on its own; it is committed together
   // with the other creates of this event-loop turn (storage/group-commit.ts).
+  const body = ctx.answer(session);
   if (!ctx.idempotency_key) {
     await store.insertSessionGrouped(session, sched);
-    return { status_code: 201, session, replayed: null };
+    return { status_code: 201, body, session, replayed: false };
   }
   const key = ctx.idempotency_key;
+  // The answer is kept in plain text: it holds no personal data (personal_number and end_user_ip
+  // are never in a view, `result` is null until a session completes). Should a provider ever
+  // complete at start, only the id is kept and a replay reads the session, whose personal data
+  // then follows retention instead of outliving it here.
+  const stored: StoredCreate = session.personal.result === null ? { body } : { session_id: session.id };
   try {
     await store.transaction(async (tx) => {
       await store.insertSession(session, tx, sched);
-      await store.putIdempotent(tx, c.id, key, { request_hash: requestHash, status_code: 201, response: { session_id: session.id } }, now);
+      await store.putIdempotent(tx, c.id, key, { request_hash: requestHash, status_code: 201, response: stored }, now);
     });
   } catch (err) {
     // Two requests with one key raced: the loser answers what the winner stored.
     const prior = await store.getIdempotent(c.id, key);
-    if (prior) return replay(svc, c, prior, requestHash);
+    if (prior) return replay(svc, c, prior, requestHash, ctx);
     throw err;
   }
-  return { status_code: 201, session, replayed: null };
+  return { status_code: 201, body, session, replayed: false };
 }
 
-async function replay(svc: SessionService, c: Customer, prior: { request_hash: string; response: unknown }, requestHash: string): Promise<CreateAnswer> {
+async function replay(svc: SessionService, c: Customer, prior: { request_hash: string; response: unknown }, requestHash: string, ctx: CreateContext): Promise<CreateAnswer> {
   if (prior.request_hash !== requestHash) throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body.');
-  const id = (prior.response as { session_id: string }).session_id;
-  const session = await svc.read(c.id, id);
-  return { status_code: 201, session, replayed: true };
+  const stored = prior.response as StoredCreate;
+  if ('body' in stored) return { status_code: 201, body: stored.body, session: null, replayed: true };
+  return { status_code: 201, body: ctx.answer(await svc.read(c.id, stored.session_id)), session: null, replayed: true };
 }
 
 async function startHeadless(svc: SessionService, provider: Provider, s: Session, ctx: CreateContext) {

@@ -1,14 +1,38 @@
 // Merchant API v1 sessions (API.md §2, §3, §6) over real HTTP on each database.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Provider } from '../../src/providers/contract.js';
 import { dialects } from '../support/databases.js';
 import { MERCHANT, startBroker, type TestBroker } from '../support/broker.js';
 
 const base = { method: 'demo', target: `${MERCHANT}/done` };
 
+/** Rows a refused call must leave as they were: sessions, idempotency keys, the webhook outbox. */
+async function storedCounts(b: TestBroker) {
+  const db = b.broker.store.db;
+  const n = async (table: 'sessions' | 'idempotency_keys' | 'webhook_events' | 'webhook_deliveries') =>
+    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  return { sessions: await n('sessions'), idempotency_keys: await n('idempotency_keys'), webhook_events: await n('webhook_events'), webhook_deliveries: await n('webhook_deliveries') };
+}
+
+/** A headless se-bankid stand-in: the order starts pending with launch data (API.md §3). */
+const headlessProvider: Provider = {
+  method: 'se-bankid',
+  operations: ['authenticate'],
+  flows: ['browser', 'headless'],
+  start: async () => ({ kind: 'pending', state: { order: 'o-1' }, launch: { auto_start_token: 'ast-1', launch_url: 'bankid:///?autostarttoken=ast-1' }, next_check_ms: 3_600_000 }),
+  progress: async (state) => ({ kind: 'pending', state }),
+  cancel: async () => undefined,
+};
+
 describe.each(await dialects())('sessions API on %s', (dialect) => {
   let b: TestBroker;
   beforeAll(async () => {
-    b = await startBroker(dialect);
+    // Private webhooks allowed so the test endpoint below may be loopback (127.0.0.1:9, discard):
+    // every state change then writes outbox rows, which a refused call must not.
+    b = await startBroker(dialect, { customer: { allow_private_webhooks: true }, providers: [headlessProvider] });
+    const hook = await b.api('/v1/webhook-endpoints', { method: 'POST', json: { url: 'http://127.0.0.1:9/hooks' } });
+    expect(hook.status).toBe(201);
   });
   afterAll(async () => b?.close());
 
@@ -84,16 +108,46 @@ describe.each(await dialects())('sessions API on %s', (dialect) => {
     ['headless demo', { ...base, flow: 'headless', end_user_ip: '1.2.3.4' }, 'flow_not_supported', ''],
   ];
 
-  it.each(BAD)('refuses %s without storing anything', async (_name, body, code, field) => {
-    const before = await b.broker.store.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    const r = await b.api('/v1/sessions', { method: 'POST', json: body });
-    expect(r.headers.get('content-type')).toContain('application/problem+json');
-    expect(r.body.code).toBe(code);
-    expect(r.status).toBe(400);
-    expect(r.body).toMatchObject({ status: 400, title: expect.any(String), type: expect.any(String) });
-    if (field) expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
-    const after = await b.broker.store.db.selectFrom('sessions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
-    expect(Number(after.n)).toBe(Number(before.n));
+  it.each(BAD)('refuses %s without storing anything', async (name, body, code, field) => {
+    const before = await storedCounts(b);
+    // Without and with an Idempotency-Key: a refused call keeps no key either.
+    const variants: Record<string, string>[] = [{}, { 'idempotency-key': `bad-${name}` }];
+    for (const headers of variants) {
+      const r = await b.api('/v1/sessions', { method: 'POST', json: body, headers });
+      expect(r.headers.get('content-type')).toContain('application/problem+json');
+      expect(r.body.code).toBe(code);
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ status: 400, title: expect.any(String), type: expect.any(String) });
+      if (field) expect(r.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    expect(await storedCounts(b)).toEqual(before);
+  });
+
+  it('changes nothing of an existing session on a refused call, and the counts do see a real change', async () => {
+    const headers = { 'idempotency-key': `keep-${Math.random()}` };
+    const s = await b.api('/v1/sessions', { method: 'POST', json: { ...base, relay_state: 'kept' }, headers });
+    const other = await b.addCustomer({ name: 'Other', targets: [] });
+    const read = () => b.api(`/v1/sessions/${s.body.id}`);
+    const cancel = (init: Parameters<TestBroker['api']>[1] = {}) => b.api(`/v1/sessions/${s.body.id}/cancel`, { method: 'POST', ...init });
+    const check = async (refused: Promise<{ status: number; body: any }>, status: number, code: string | null) => {
+      const before = { session: (await read()).body, counts: await storedCounts(b) };
+      const r = await refused;
+      expect(r.status).toBe(status);
+      if (code) expect(r.body.code).toBe(code);
+      expect({ session: (await read()).body, counts: await storedCounts(b) }).toEqual(before);
+    };
+    await check(cancel({ key: other.key }), 404, 'not_found');
+    await check(cancel({ key: 'idbk_nope_nope' }), 401, 'unauthorized');
+    await check(cancel({ body: '{"reason":', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request');
+    await check(cancel({ json: { pad: 'x'.repeat(70_000) } }), 413, 'payload_too_large');
+    await check(b.api('/v1/sessions', { method: 'POST', json: { ...base, relay_state: 'another' }, headers }), 409, 'idempotency_conflict');
+    expect((await read()).body).toMatchObject({ status: 'created', version: 1 });
+
+    const before = await storedCounts(b);
+    expect((await cancel()).status).toBe(200);
+    expect(await storedCounts(b)).toEqual({ ...before, webhook_events: before.webhook_events + 1, webhook_deliveries: before.webhook_deliveries + 1 });
+    await check(cancel(), 409, 'session_final');
+    expect((await read()).body).toMatchObject({ status: 'cancelled', version: 2 });
   });
 
   it('answers malformed JSON with invalid_request and a body over 64 KiB with 413', async () => {
@@ -114,6 +168,46 @@ describe.each(await dialects())('sessions API on %s', (dialect) => {
     const other = await b.api('/v1/sessions', { method: 'POST', json: { ...base, relay_state: 'different' }, headers });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe('idempotency_conflict');
+  });
+
+  it('replays the first answer exactly, whatever the session has become since', async () => {
+    const headers = { 'idempotency-key': `first-${Math.random()}` };
+    const first = await b.api('/v1/sessions', { method: 'POST', json: { ...base, relay_state: 'r1', metadata: { cart: 1 } }, headers });
+    expect(first.status).toBe(201);
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect((await b.api(`/v1/sessions/${first.body.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const again = await b.api('/v1/sessions', { method: 'POST', json: { ...base, relay_state: 'r1', metadata: { cart: 1 } }, headers });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(again.body).toMatchObject({ status: 'created', version: 1, redirect_url: first.body.redirect_url });
+    expect((await b.api(`/v1/sessions/${first.body.id}`)).body).toMatchObject({ status: 'cancelled', version: 2 });
+  });
+
+  it('replays a headless first answer with its launch, and keeps no personal data in the stored answer', async () => {
+    const headers = { 'idempotency-key': `headless-${Math.random()}` };
+    const body = { method: 'se-bankid', flow: 'headless', end_user_ip: '203.0.113.77', personal_number: '199001012385' };
+    const first = await b.api('/v1/sessions', { method: 'POST', json: body, headers });
+    expect(first.status).toBe(201);
+    expect(first.body).toMatchObject({ status: 'pending', version: 2, launch: { auto_start_token: 'ast-1' } });
+    const row = await b.broker.store.db.selectFrom('idempotency_keys').selectAll().where('key', '=', headers['idempotency-key']).executeTakeFirstOrThrow();
+    expect(JSON.parse(row.response)).toEqual({ body: first.body });
+    expect(JSON.stringify(row)).not.toContain('199001012385');
+    expect(JSON.stringify(row)).not.toContain('203.0.113.77');
+    expect((await b.api(`/v1/sessions/${first.body.id}/cancel`, { method: 'POST' })).status).toBe(200);
+    const again = await b.api('/v1/sessions', { method: 'POST', json: body, headers });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+  });
+
+  it('replays a key stored before first answers were kept (the session id only) with the session as it now is', async () => {
+    const created = await b.api('/v1/sessions', { method: 'POST', json: base });
+    await b.api(`/v1/sessions/${created.body.id}/cancel`, { method: 'POST' });
+    const request_hash = createHash('sha256').update(JSON.stringify(base)).digest('hex');
+    await b.broker.store.transaction((tx) => b.broker.store.putIdempotent(tx, b.customerId, 'legacy-key', { request_hash, status_code: 201, response: { session_id: created.body.id } }, new Date()));
+    const again = await b.api('/v1/sessions', { method: 'POST', json: base, headers: { 'idempotency-key': 'legacy-key' } });
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual((await b.api(`/v1/sessions/${created.body.id}`)).body);
   });
 
   it('cancels a session once, then answers session_final', async () => {
