@@ -1,11 +1,13 @@
-// API.md §2 "Merchant authentication": Bearer key on every /v1 call, keys of at least 128 random
-// bits, 401 for unknown or revoked keys, another customer's object answers 404 exactly as a missing
-// one, and errors are application/problem+json {type,title,status,code,detail,errors?} with a code
-// listed in the project's error reference.
+// API.md §2 "Merchant authentication": Bearer key on every /v1 call (every route the broker
+// publishes in /openapi.json, also held to an explicit list, long-poll and reconcile included),
+// keys of at least 128 random bits, 401 for unknown or revoked keys, another customer's object
+// answers 404 exactly as a missing one, and errors are application/problem+json
+// {type,title,status,code,detail,errors?} with a code listed in the project's error reference.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './harness/databases.js';
 import { PageClient } from './harness/flow.js';
 import { expectProblem } from './harness/problem.js';
+import { eventually } from './harness/processes.js';
 import { at, startStack, type Customer, type Stack } from './harness/stack.js';
 import { Receiver } from './harness/receiver.js';
 
@@ -54,26 +56,79 @@ describe.each(DIALECTS)('API.md §2 merchant authentication (%s)', (dialect) => 
     expect(a.api_key).not.toBe(b.api_key);
   });
 
-  const routes = (id: string) => [
-    ['POST', '/v1/sessions', { method: 'demo' }],
-    ['GET', `/v1/sessions/${id}`],
-    ['GET', `/v1/sessions/${id}/events`],
-    ['GET', `/v1/sessions/${id}/qr`],
-    ['POST', `/v1/sessions/${id}/cancel`, {}],
-    ['GET', `/v1/sessions?updated_since=2020-01-01T00:00:00Z`],
-    ['GET', '/v1/webhook-endpoints'],
-    ['POST', '/v1/webhook-endpoints', { url: 'https://example.com/hook' }],
-    ['GET', '/v1/webhook-deliveries'],
-  ] as [string, string, unknown?][];
+  /**
+   * Every /v1 route, written out: the test below also holds /openapi.json to this list, so a route
+   * added to the broker fails here until it is listed (and so checked for its 401).
+   */
+  const V1_ROUTES = [
+    'POST /v1/sessions',
+    'GET /v1/sessions',
+    'GET /v1/sessions/{id}',
+    'GET /v1/sessions/{id}/events',
+    'GET /v1/sessions/{id}/qr',
+    'POST /v1/sessions/{id}/cancel',
+    'POST /v1/webhook-endpoints',
+    'GET /v1/webhook-endpoints',
+    'DELETE /v1/webhook-endpoints/{id}',
+    'POST /v1/webhook-endpoints/{id}/rotate-secret',
+    'POST /v1/webhook-endpoints/{id}/enable',
+    'POST /v1/webhook-endpoints/{id}/test',
+    'GET /v1/webhook-deliveries',
+    'GET /v1/webhook-deliveries/{id}',
+    'POST /v1/webhook-deliveries/{id}/retry',
+  ];
 
-  it('every /v1 call without a key, with a malformed header or an unknown key answers 401 unauthorized (problem+json)', async () => {
-    for (const [method, path, body] of routes(sessionOfA.id)) {
-      for (const key of [null, 'idbk_unknown_0000000000000000000000000000000000000000']) {
-        expectProblem(await a.api.withKey(key).call(method, path, body), 401, 'unauthorized');
-      }
-      const basic = await a.api.withKey(null).call(method, path, body, { authorization: `Basic ${Buffer.from(`${a.api_key}:`).toString('base64')}` });
-      expectProblem(basic, 401, 'unauthorized');
+  /** The /v1 operations the broker publishes in its OpenAPI document, as `METHOD /path/{param}`. */
+  async function publishedRoutes(): Promise<string[]> {
+    const doc = await a.api.withKey(null).get('/openapi.json');
+    expect(doc.status).toBe(200);
+    const out: string[] = [];
+    for (const [path, ops] of Object.entries<Record<string, unknown>>(doc.body.paths)) {
+      if (!path.startsWith('/v1')) continue;
+      for (const m of Object.keys(ops)) if (['get', 'post', 'put', 'patch', 'delete'].includes(m)) out.push(`${m.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{id}')}`);
     }
+    return out.sort();
+  }
+
+  /** A real call for a route: A's own objects in the path, a body where one is taken, query variants. */
+  function calls(route: string): [string, string, unknown?][] {
+    const [method, template] = route.split(' ');
+    const id = template.startsWith('/v1/sessions') ? sessionOfA.id : template.startsWith('/v1/webhook-endpoints') ? endpointOfA.id : deliveryOfA.id;
+    const path = template.replace('{id}', id);
+    const body = method === 'POST' ? (template === '/v1/sessions' ? { method: 'demo', target: TARGET } : template === '/v1/webhook-endpoints' ? { url: 'https://example.com/hook' } : {}) : undefined;
+    const out: [string, string, unknown?][] = [[method, path, body]];
+    if (route === 'GET /v1/sessions/{id}') out.push([method, `${path}?wait=5&version=${sessionOfA.version}`]); // long-poll
+    if (route === 'GET /v1/sessions') out.push([method, `${path}?updated_since=2020-01-01T00:00:00Z&limit=10`]); // reconcile
+    if (route === 'GET /v1/sessions/{id}/qr') out.push([method, `${path}?format=svg`]);
+    if (route === 'GET /v1/webhook-deliveries') out.push([method, `${path}?session_id=${sessionOfA.id}`]);
+    return out;
+  }
+
+  it('the list of /v1 routes checked below is every /v1 route the broker publishes (/openapi.json)', async () => {
+    expect(await publishedRoutes()).toEqual([...V1_ROUTES].sort());
+  });
+
+  it('every /v1 call without a key, with a malformed header, an unknown or a revoked key answers 401 unauthorized (problem+json) and changes nothing', async () => {
+    const k = JSON.parse((await stack.cli(['keys', 'create', a.id, '--json'])).stdout);
+    expect((await stack.cli(['keys', 'revoke', k.key_prefix])).code).toBe(0);
+    const revoked = a.api.withKey(k.api_key);
+    expect(await eventually(async () => (await revoked.get('/v1/webhook-endpoints')).status === 401, 6000)).toBe(true);
+    const routes = [...new Set([...V1_ROUTES, ...(await publishedRoutes())])];
+    for (const route of routes) {
+      for (const [method, path, body] of calls(route)) {
+        for (const key of [null, 'idbk_unknown_0000000000000000000000000000000000000000', k.api_key]) {
+          expectProblem(await a.api.withKey(key).call(method, path, body), 401, 'unauthorized');
+        }
+        const basic = await a.api.withKey(null).call(method, path, body, { authorization: `Basic ${Buffer.from(`${a.api_key}:`).toString('base64')}` });
+        expectProblem(basic, 401, 'unauthorized');
+        const bare = await a.api.withKey(null).call(method, path, body, { authorization: a.api_key });
+        expectProblem(bare, 401, 'unauthorized');
+      }
+    }
+    // Nothing happened to A's objects: the session is still open, the endpoint still there and enabled.
+    expect((await a.api.read(sessionOfA.id)).status).toBe('created');
+    const endpoints = (await a.api.get('/v1/webhook-endpoints')).body.data;
+    expect(endpoints.map((e: any) => e.id)).toEqual([endpointOfA.id]);
   });
 
   it('a session of another customer answers 404 not_found exactly as a missing one (read, events, qr, cancel)', async () => {
