@@ -17,6 +17,13 @@ const origin = z
   }, 'must be an origin such as https://shop.example');
 
 const utf8Bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+// "string ≤ 512" counts characters (code points), so an emoji is one, as a merchant counts it;
+// zod's max counts UTF-16 units and would count it twice.
+const characters = (s: string) => {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+};
 
 export const CreateSessionBody = z
   .object({
@@ -25,7 +32,7 @@ export const CreateSessionBody = z
     flow: z.enum(['browser', 'headless']).default('browser'),
     target: httpUrl.optional(),
     target_error: httpUrl.optional(),
-    relay_state: z.string().max(512).optional(),
+    relay_state: z.string().refine((v) => characters(v) <= 512, 'at most 512 characters').optional(),
     locale: z.enum(LOCALES).default('en'),
     sign: z
       .object({

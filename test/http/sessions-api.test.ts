@@ -49,6 +49,13 @@ describe.each(await dialects())('sessions API on %s', (dialect) => {
     expect(read.body.redirect_url).toBe(r.body.redirect_url);
   });
 
+  it('counts relay_state in characters: 512 emoji (1,024 UTF-16 units) are kept whole', async () => {
+    const relay = '🙂'.repeat(512);
+    const r = await b.api('/v1/sessions', { method: 'POST', json: { ...base, relay_state: relay } });
+    expect(r.status).toBe(201);
+    expect((await b.api(`/v1/sessions/${r.body.id}`)).body.relay_state).toBe(relay);
+  });
+
   it('answers 401 without a key or with an unknown one', async () => {
     const none = await fetch(`${b.url}/v1/sessions/x`);
     expect(none.status).toBe(401);
@@ -80,6 +87,7 @@ describe.each(await dialects())('sessions API on %s', (dialect) => {
     ['target prefix of registered', { ...base, target: `${MERCHANT}/done/x` }, 'target_not_allowed', 'target'],
     ['target_error not registered', { ...base, target_error: 'https://evil.example/' }, 'target_not_allowed', 'target_error'],
     ['relay_state too long', { ...base, relay_state: 'x'.repeat(513) }, 'invalid_request', 'relay_state'],
+    ['relay_state 513 emoji', { ...base, relay_state: '🙂'.repeat(513) }, 'invalid_request', 'relay_state'],
     ['relay_state wrong type', { ...base, relay_state: 1 }, 'invalid_request', 'relay_state'],
     ['locale', { ...base, locale: 'de' }, 'invalid_request', 'locale'],
     ['sign without sign op', { ...base, sign: { text: 'x' } }, 'invalid_request', 'sign'],
