@@ -66,6 +66,47 @@ describe.each(DIALECTS)('API.md §6 errors (%s)', (dialect) => {
     expectInvalid(under, 'metadata');
   });
 
+  /** A create body of exactly `bytes` UTF-8 bytes, padded in `metadata.pad` with `unit`. */
+  function bodyOf(bytes: number, unit = 'x'): string {
+    const shell = JSON.stringify(demo({ metadata: { pad: '' } }));
+    const room = bytes - Buffer.byteLength(shell);
+    const unitBytes = Buffer.byteLength(unit);
+    const body = JSON.stringify(demo({ metadata: { pad: unit.repeat(Math.floor(room / unitBytes)) + 'x'.repeat(room % unitBytes) } }));
+    expect(Buffer.byteLength(body)).toBe(bytes);
+    return body;
+  }
+
+  it('body over 64 KiB, at the byte: 65,536 bytes is not 413 (refused for metadata instead), 65,537 bytes is 413; bytes, not characters, count', async () => {
+    const exact = await shop.api.post('/v1/sessions', bodyOf(65_536));
+    expectInvalid(exact, 'metadata');
+    const over = await shop.api.post('/v1/sessions', bodyOf(65_537));
+    expectProblem(over, 413);
+    // 65,537 bytes of two-byte characters are about 32,800 characters: still over.
+    const wide = bodyOf(65_537, 'é');
+    expect(wide.length).toBeLessThan(40_000);
+    expectProblem(await shop.api.post('/v1/sessions', wide), 413);
+    expectInvalid(await shop.api.post('/v1/sessions', bodyOf(65_536, 'é')), 'metadata');
+  });
+
+  it('body over 64 KiB sent without Content-Length (chunked): 413', async () => {
+    const bytes = new TextEncoder().encode(bodyOf(65_537));
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 8192) controller.enqueue(bytes.slice(i, i + 8192));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${stack.url}/v1/sessions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${shop.api_key}`, 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' });
+    const text = await res.text();
+    expect(res.status, text).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  });
+
   it('missing or bad key: 401 unauthorized', async () => {
     expectProblem(await shop.api.withKey(null).post('/v1/sessions', demo()), 401, 'unauthorized');
     expectProblem(await shop.api.withKey('nope').get('/v1/sessions?updated_since=2020-01-01T00:00:00Z'), 401, 'unauthorized');
