@@ -7,7 +7,7 @@ import { openStore, type Store } from '../storage/store.js';
 import { checkWebhookUrl } from '../webhooks/ssrf-guard.js';
 import { registerEndpoint } from '../webhooks/register-endpoint.js';
 import { closeSoon } from './one-shot.js';
-import { adminSecret } from './secret.js';
+import { adminSecret, knownSecret } from './secret.js';
 
 async function withStore<T>(fn: (store: Store) => Promise<T>): Promise<T> {
   const config = loadConfig();
@@ -71,6 +71,8 @@ export async function customersCommand(argv: string[]): Promise<void> {
     const webhookUrl = values['webhook-url'];
     // Refuse a bad webhook URL before anything is written (API.md §5 rules, as at the API).
     if (webhookUrl) await checkWebhookUrlOrFail(webhookUrl, allowPrivate);
+    // The endpoint's secret is sealed with the broker's key: under a throwaway key no broker could sign with it.
+    if (webhookUrl && !knownSecret(loadConfig())) throw new AdminError('--webhook-url needs IDBRIDGE_SECRET_KEY set to the broker\'s key (the endpoint\'s secret is sealed with it)');
     const r = await withStore(async (store) => {
       const added = await addCustomer(store, {
         name: values.name as string,

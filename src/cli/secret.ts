@@ -48,10 +48,16 @@ export function devSecret(config: Config): string {
   return key;
 }
 
+/** The broker's key as a command can know it: configured, or `dev`'s key file (from its directory). */
+export function knownSecret(config: Config): string | null {
+  return config.secretKey ?? readKey(devFiles(config.databaseUrl)?.key);
+}
+
 /**
- * The admin commands never read personal data, but they open the same store; they use the
- * configured key, or `dev`'s key file when there is one (run them from `dev`'s working directory).
+ * The admin commands never read personal data, but they open the same store; they use the known
+ * key, else a throwaway one. A command that seals something (a webhook secret) must check
+ * knownSecret first: what a throwaway key seals, no broker can open.
  */
 export function adminSecret(config: Config): string {
-  return config.secretKey ?? readKey(devFiles(config.databaseUrl)?.key) ?? randomBytes(32).toString('hex');
+  return knownSecret(config) ?? randomBytes(32).toString('hex');
 }

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dialects } from './harness/databases.js';
 import { PageClient } from './harness/flow.js';
 import { Api, request } from './harness/http.js';
-import { eventually, newSecretKey } from './harness/processes.js';
+import { eventually, newSecretKey, runCli } from './harness/processes.js';
 import { TcpProxy } from './harness/tcp-proxy.js';
 import { at, startStack, type Customer, type Serve, type Stack } from './harness/stack.js';
 
@@ -73,6 +73,13 @@ describe.each(DIALECTS)('API.md §1 processes and commands (%s)', (dialect) => {
     expect(`${r.stderr}${r.stdout}`).toContain('webhook_url_not_allowed');
     // Nothing was created.
     expect((await stack.cli(['customers', 'list', '--json'])).stdout).not.toContain('Refused Hook');
+  });
+
+  it('customers add --webhook-url without the broker\'s IDBRIDGE_SECRET_KEY is refused (the secret would be sealed under no broker\'s key) and creates nothing', async () => {
+    const r = await runCli(['customers', 'add', '--name', 'Keyless Hook', '--webhook-url', 'http://127.0.0.1:9/hook', '--allow-private-webhooks', '--json'], { IDBRIDGE_DATABASE_URL: stack.db.url });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('IDBRIDGE_SECRET_KEY');
+    expect((await stack.cli(['customers', 'list', '--json'])).stdout).not.toContain('Keyless Hook');
   });
 
   it('every method is enabled unless --method is given; --method restricts', async () => {
