@@ -1,6 +1,5 @@
 // Builds the Fastify application: one encapsulated plugin per route group (DESIGN.md).
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -12,7 +11,9 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { flowRoutes } from './flow-routes.js';
 import { merchantApi } from './merchant-api.js';
 import { oidcRoutes } from './oidc-routes.js';
+import { openApiOptions } from './openapi-document.js';
 import { opsRoutes } from './ops.js';
+import { addComponentSchemas } from './schemas/components.js';
 import { webhookRoutes } from './webhook-routes.js';
 
 export interface AppOptions {
@@ -75,8 +76,11 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
     routerOptions: { ignoreTrailingSlash: true },
   });
   // Route schemas document the API (OpenAPI); zod validates inside the handlers, where each
-  // failure becomes a field-level invalid_request (API.md §6).
+  // failure becomes a field-level invalid_request (API.md §6). Answers are written as the handlers
+  // built them (JSON.stringify, as without a schema): a response schema never drops or reshapes a
+  // field (identity.raw, metadata are open) and costs a read nothing.
   app.setValidatorCompiler(() => (data) => ({ value: data }));
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   registerErrorHandling(app);
   await registerSecurityHeaders(app, {
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -85,19 +89,12 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
     crossOriginResourcePolicy: false,
     crossOriginEmbedderPolicy: false,
   });
-  await app.register(formbody);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => new ApiError('rate_limited', `Rate limit reached; retry in ${Math.ceil(ctx.ttl / 1000)} s.`, undefined, { 'retry-after': String(Math.max(1, Math.ceil(ctx.ttl / 1000))) }),
   });
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: 'IDBridge', version: '1', description: 'eID broker merchant API (see API.md)' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(swagger, openApiOptions(deps.config));
+  addComponentSchemas(app);
   if (opts.opsOnly) {
     const OPS = new Set(['/healthz', '/readyz', '/metrics']);
     app.addHook('onRequest', async (req) => {
@@ -108,8 +105,14 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
     deps.metrics.observeHttp(req.routeOptions.url ?? 'unknown', req.method, reply.statusCode, reply.elapsedTime / 1000);
     done();
   });
-  await app.register(async (scope) => merchantApi(scope, deps));
-  await app.register(async (scope) => webhookRoutes(scope, deps));
+  // JSON only on /v1: Fastify's text/plain parser goes too (no form parser is registered: no broker
+  // route takes a form post), so any other body answers 415 unsupported_media_type.
+  const jsonOnly = (routes: (scope: FastifyInstance, deps: HttpDeps) => Promise<void>) => async (scope: FastifyInstance) => {
+    scope.removeContentTypeParser('text/plain');
+    await routes(scope, deps);
+  };
+  await app.register(jsonOnly(merchantApi));
+  await app.register(jsonOnly(webhookRoutes));
   // Cookies only where pages use them: @fastify/cookie gives every request it sees a Map and a parsed
   // object, which an open long-poll or event stream of the merchant API would keep while it waits.
   const withCookies = (routes: (scope: FastifyInstance, deps: HttpDeps) => Promise<void>) => async (scope: FastifyInstance) => {

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { ApiError } from '../core/errors.js';
 import type { HttpDeps } from './deps.js';
 import { qrImage, qrNow } from './bankid-qr.js';
+import { qrSchema } from './schemas/sessions-api.js';
 import { parse } from './validate.js';
 
 const Params = z.object({ id: z.string().min(1).max(128) });
@@ -12,7 +13,7 @@ const Query = z.object({ format: z.enum(['json', 'svg']).default('json') }).stri
 
 export async function bankIdQrApi(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   app.addHook('onRequest', deps.authenticate);
-  app.get('/v1/sessions/:id/qr', { schema: { tags: ['sessions'], summary: 'Headless BankID: the animated QR code of this second' } }, async (req, reply) => {
+  app.get('/v1/sessions/:id/qr', { schema: { summary: 'Headless BankID: the animated QR code of this second', ...qrSchema(Query) } }, async (req, reply) => {
     const { id } = parse(Params, req.params);
     const { format } = parse(Query, req.query);
     const s = await deps.svc.read(req.customer.id, id);

@@ -1,28 +1,14 @@
 // Merchant API v1: sessions (API.md §3). Every route is behind the bearer key (API.md §2).
 import type { FastifyInstance } from 'fastify';
-import { z } from 'zod';
 import { ApiError } from '../core/errors.js';
 import { CreateSessionBody } from '../sessions/create-input.js';
 import { createSession, type CreateAnswer } from '../sessions/create.js';
+import { ListQuery, ReadQuery } from './schemas/session.js';
+import { sessionSchemas } from './schemas/sessions-api.js';
 import { sessionView } from './session-view.js';
 import { decodeCursor, IdParams, parse } from './validate.js';
 import { WaitLimiter, Waits } from './waits.js';
 import type { HttpDeps } from './deps.js';
-
-const ReadQuery = z
-  .object({
-    wait: z.coerce.number().int().min(0).max(30).optional(),
-    version: z.coerce.number().int().min(0).optional(),
-  })
-  .strict();
-
-const ListQuery = z
-  .object({
-    updated_since: z.iso.datetime({ offset: true }),
-    limit: z.coerce.number().int().min(1).max(500).default(100),
-    cursor: z.string().max(512).optional(),
-  })
-  .strict();
 
 function isEmpty(query: unknown): boolean {
   for (const _ in query as object) return false;
@@ -37,9 +23,7 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
   const waits = new Waits(feed, limiter, (customerId, id) => svc.read(customerId, id), view, app.log);
   app.addHook('onRequest', deps.authenticate);
 
-  app.post('/v1/sessions', {
-    schema: { tags: ['sessions'], summary: 'Create a session', body: z.toJSONSchema(CreateSessionBody, { io: 'input', unrepresentable: 'any' }) },
-  }, async (req, reply) => {
+  app.post('/v1/sessions', { schema: sessionSchemas.create }, async (req, reply) => {
     const limiter = deps.createLimiter;
     limiter?.take(req.customer.id);
     let created = false;
@@ -66,7 +50,7 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
     return reply.code(answer.status_code).send(answer.body);
   });
 
-  app.get('/v1/sessions/:id', { schema: { tags: ['sessions'], summary: 'Read, or long-poll with ?wait=&version=' } }, (req, reply) => {
+  app.get('/v1/sessions/:id', { schema: sessionSchemas.read }, (req, reply) => {
     const { id } = parse(IdParams, req.params);
     // A plain read has no query: zod only for a long-poll's (or a wrong) query string.
     const q = isEmpty(req.query) ? {} : parse(ReadQuery, req.query);
@@ -76,18 +60,18 @@ export async function merchantApi(app: FastifyInstance, deps: HttpDeps): Promise
     return undefined;
   });
 
-  app.get('/v1/sessions/:id/events', { schema: { tags: ['sessions'], summary: 'Server-sent events of one session' }, config: { rawResponse: true } }, (req, reply) => {
+  app.get('/v1/sessions/:id/events', { schema: sessionSchemas.events, config: { rawResponse: true } }, (req, reply) => {
     const { id } = parse(IdParams, req.params);
     waits.stream(req, reply, req.customer.id, id);
   });
 
-  app.get('/v1/sessions', { schema: { tags: ['sessions'], summary: 'Sessions changed since a time, oldest first' } }, async (req) => {
+  app.get('/v1/sessions', { schema: sessionSchemas.list }, async (req) => {
     const q = parse(ListQuery, req.query);
     const page = await deps.store.listUpdatedSince(req.customer.id, new Date(q.updated_since), decodeCursor(q.cursor), q.limit);
     return { data: page.data.map(view), next_cursor: page.next_cursor };
   });
 
-  app.post('/v1/sessions/:id/cancel', { schema: { tags: ['sessions'], summary: 'Cancel a session' } }, async (req) => {
+  app.post('/v1/sessions/:id/cancel', { schema: sessionSchemas.cancel }, async (req) => {
     const { id } = parse(IdParams, req.params);
     return view(await svc.cancel(req.customer.id, id));
   });
