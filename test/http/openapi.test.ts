@@ -167,6 +167,17 @@ describe('OpenAPI document, /docs and JSON-only /v1', () => {
     expect(doc.components.schemas.Session.additionalProperties).toBeUndefined();
   });
 
+  it('documents the create limits the handler enforces (lengths in code points, as JSON Schema counts them)', async () => {
+    const props = doc.paths['/v1/sessions'].post.requestBody.content['application/json'].schema.properties;
+    const status = async (extra: Record<string, unknown>) => (await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo', ...extra } })).status;
+    const max = props.relay_state.maxLength;
+    expect(await status({ relay_state: '\u{1F600}'.repeat(max) })).toBe(201);
+    expect(await status({ relay_state: 'x'.repeat(max + 1) })).toBe(400);
+    const { minimum, maximum } = props.expires_in;
+    expect([await status({ expires_in: minimum }), await status({ expires_in: maximum })]).toEqual([201, 201]);
+    expect([await status({ expires_in: minimum - 1 }), await status({ expires_in: maximum + 1 })]).toEqual([400, 400]);
+  });
+
   it('puts bearer security on /v1 only and leaves pages, callbacks and assets out', () => {
     expect(doc.security).toBeUndefined();
     for (const [path, ops] of Object.entries(doc.paths)) {

@@ -37,14 +37,15 @@ export function jsonSchema(schema: z.ZodType, io: 'input' | 'output' = 'input'):
 
 /**
  * Adds descriptions to an object schema's properties (dotted paths reach nested objects). The
- * request schemas belong to the handlers; their prose belongs to the reference, so it is laid on here.
+ * request schemas belong to the handlers; their prose belongs to the reference, so it is laid on
+ * here, with any keyword a refinement enforces that zod cannot write (e.g. a length in code points).
  */
-export function describe(schema: JsonSchema, descriptions: Record<string, string>): JsonSchema {
+export function describe(schema: JsonSchema, descriptions: Record<string, string | JsonSchema>): JsonSchema {
   for (const [path, text] of Object.entries(descriptions)) {
     let node: JsonSchema | undefined = schema;
     for (const key of path.split('.')) node = objectPart(node)?.properties?.[key] as JsonSchema | undefined;
     if (!node) throw new Error(`describe: no property ${path}`);
-    node.description = text;
+    Object.assign(node, typeof text === 'string' ? { description: text } : text);
   }
   return schema;
 }

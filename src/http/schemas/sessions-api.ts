@@ -12,13 +12,14 @@ const tags = ['sessions'];
 
 export const ID_PARAMS = describe(jsonSchema(IdParams), { id: 'The id the create (or register) call answered.' });
 
-const CREATE_FIELDS: Record<string, string> = {
+// JSON Schema counts a string's length in code points, as the relay_state refinement does.
+const CREATE_FIELDS: Record<string, string | JsonSchema> = {
   method: '`se-bankid`, `no-bankid`, `dk-mitid`, `fi-ftn`, `demo` (more may come); must be enabled for the customer.',
   operation: '`sign` needs `sign`; OIDC methods only authenticate.',
   flow: '`headless` = no pages: the answer carries `launch` (BankID only; needs `end_user_ip`).',
   target: 'Where the browser goes when the session ends; exactly one of the customer\'s registered targets.',
   target_error: 'Used instead of `target` when the session does not complete; same rule.',
-  relay_state: 'Echoed in redirects, webhooks and reads.',
+  relay_state: { description: 'Echoed in redirects, webhooks and reads.', maxLength: 512 },
   locale: 'Language of the workflow page.',
   sign: 'Required when operation = sign.',
   'sign.text': 'What the person signs; at most 30,000 UTF-8 bytes.',
