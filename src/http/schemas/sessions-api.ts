@@ -29,9 +29,9 @@ const CREATE_FIELDS: Record<string, string | JsonSchema> = {
   phone: 'se-bankid, headless only: BankID phone auth/sign; requires `personal_number`.',
   device: 'Browser flow: skip the page\'s device question (autostart vs animated QR).',
   min_assurance: 'A lower level from the provider ends the session failed, `assurance_too_low`.',
-  end_user_ip: 'Required for headless; the browser flow uses the real client IP.',
+  end_user_ip: 'The person\'s IPv4 or IPv6 address; required for headless (the browser flow uses the real client IP).',
   return_url: 'Headless: where the eID app returns the person.',
-  frame_origin: 'The registered frame origin that embeds this session; the page posts its message there.',
+  frame_origin: 'An origin such as `https://shop.example`: the registered frame origin that embeds this session; the page posts its message there.',
   expires_in: 'Seconds until the session expires.',
   metadata: 'The merchant\'s own, at most 4 KiB as JSON.',
 };
