@@ -91,6 +91,8 @@ export async function customersCommand(argv: string[]): Promise<void> {
   if (sub === 'update') {
     const id = positionals[0];
     if (!id) throw new AdminError('usage: customers update ID [--name N] [--target URL]... [--frame-origin O]... [--retention-hours H] [--allow-private-webhooks | --no-allow-private-webhooks]');
+    // update registers no endpoint: saying nothing would let an operator think it did.
+    if (values['webhook-url'] !== undefined) throw new AdminError('--webhook-url is for customers add; add an endpoint with POST /v1/webhook-endpoints');
     if (values.target) checkUrlList(values.target, 'target');
     if (values['frame-origin']) checkUrlList(values['frame-origin'], 'frame-origin');
     const updated = await withStore((store) =>

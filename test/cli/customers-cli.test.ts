@@ -65,6 +65,8 @@ describe.each(await dialects())('customer and key commands on %s', (dialect) => 
       ['customers', 'add', '--name', 'X', '--frame-origin', 'https://x.example/path', '--json'],
       ['customers', 'add', '--name', 'X', '--method', 'se-freja', '--json'],
       ['customers', 'update', 'cus_missing', '--name', 'Y'],
+      // update registers no endpoint: refused, and the name given with it is not written either
+      ['customers', 'update', before.json[0].id, '--name', 'Renamed', '--webhook-url', 'https://hooks.example/x'],
       ['keys', 'revoke', 'idbk_nothing'],
       ['keys', 'create', 'cus_missing', '--json'],
       ['customers', 'add', '--name', 'X', '--bogus'],
