@@ -71,12 +71,16 @@ export function createSqlDeliveryPort(db: Kysely<Database>, sealer: Sealer, dial
     },
 
     async queueStats(): Promise<QueueStats> {
-      const row = await db.selectFrom('webhook_deliveries')
-        .select((eb) => [eb.fn.countAll<number>().as('depth'), eb.fn.min('created_at').as('oldest')])
-        .where('status', '=', 'pending')
-        .executeTakeFirst();
-      const oldest = row?.oldest ?? null;
-      return { depth: Number(row?.depth ?? 0), oldest_pending_created_at: oldest === null ? null : new Date(Number(oldest)) };
+      const rows = await db.selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+        .select((eb) => ['e.status', eb.fn.countAll<number>().as('depth'), eb.fn.min('d.created_at').as('oldest')])
+        .where('d.status', '=', 'pending')
+        .groupBy('e.status')
+        .execute();
+      const enabled = rows.find((r) => r.status === 'enabled');
+      const held = rows.filter((r) => r.status !== 'enabled').reduce((n, r) => n + Number(r.depth), 0);
+      const oldest = enabled?.oldest ?? null;
+      return { depth: Number(enabled?.depth ?? 0), oldest_pending_created_at: oldest === null ? null : new Date(Number(oldest)), held };
     },
   };
 }

@@ -49,10 +49,15 @@ export type DeliveryOutcome =
   | { kind: 'abandoned'; reason: string };
 
 export interface QueueStats {
-  /** Deliveries in state 'pending' (due or not). */
+  /** Deliveries in state 'pending' (due or not) for enabled endpoints. */
   depth: number;
-  /** created_at of the oldest pending delivery, null when none is pending. */
+  /** created_at of the oldest of those, null when none is pending. */
   oldest_pending_created_at: Date | null;
+  /**
+   * Pending deliveries held for disabled endpoints (sent once the endpoint is enabled). Counted
+   * apart, so that an endpoint a merchant leaves disabled does not keep the queue alerts firing.
+   */
+  held: number;
 }
 
 export interface DeliveryPort {

@@ -1,6 +1,6 @@
-// Prometheus metrics of webhook delivery (issue 4): outcomes, attempt latency, queue depth and
-// the age of the oldest undelivered event. The gauges ask the port at scrape time, so every node
-// reports the shared queue as the database sees it.
+// Prometheus metrics of webhook delivery (issue 4): outcomes, attempt latency, queue depth and the
+// age of the oldest undelivered event (enabled endpoints), and what disabled endpoints hold. The
+// gauges ask the port at scrape time, so every node reports the shared queue as the database sees it.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../core/ids.js';
 import type { DeliveryPort } from './delivery-port.js';
@@ -31,7 +31,7 @@ export function createWebhookMetrics(registry: Registry, port: DeliveryPort, clo
   }));
   reuse(registry, 'idbridge_webhook_queue_depth', () => new Gauge({
     name: 'idbridge_webhook_queue_depth',
-    help: 'Webhook deliveries not yet delivered or abandoned',
+    help: 'Webhook deliveries for enabled endpoints not yet delivered or abandoned',
     registers: [registry],
     async collect() {
       this.set((await port.queueStats(clock.now())).depth);
@@ -45,6 +45,14 @@ export function createWebhookMetrics(registry: Registry, port: DeliveryPort, clo
       const now = clock.now();
       const oldest = (await port.queueStats(now)).oldest_pending_created_at;
       this.set(oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0);
+    },
+  }));
+  reuse(registry, 'idbridge_webhook_held_deliveries', () => new Gauge({
+    name: 'idbridge_webhook_held_deliveries',
+    help: 'Webhook deliveries held for disabled endpoints, sent once the endpoint is enabled again',
+    registers: [registry],
+    async collect() {
+      this.set((await port.queueStats(clock.now())).held);
     },
   }));
   return {

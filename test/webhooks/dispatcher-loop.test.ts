@@ -44,7 +44,7 @@ describe('dispatcher loop', () => {
     const r = await receiver();
     await enqueueEvent(h, r.url);
     const failing = await receiver((_req, res) => void res.writeHead(500).end());
-    await enqueueEvent(h, failing.url);
+    const stuck = await enqueueEvent(h, failing.url);
     h.clock.advance(90_000);
     await h.dispatcher.runOnce();
     const text = await h.registry.metrics();
@@ -53,6 +53,14 @@ describe('dispatcher loop', () => {
     expect(text).toContain('idbridge_webhook_attempt_duration_seconds_count 2');
     expect(text).toContain('idbridge_webhook_queue_depth 1');
     expect(text).toContain('idbridge_webhook_oldest_undelivered_age_seconds 90');
+    expect(text).toContain('idbridge_webhook_held_deliveries 0');
+    // A disabled endpoint's deliveries wait for enable: counted as held, not as queue, so an
+    // endpoint a merchant leaves disabled does not keep the queue alerts firing.
+    await h.fx.updateEndpoint(stuck.endpoint.id, { status: 'disabled' });
+    const later = await h.registry.metrics();
+    expect(later).toContain('idbridge_webhook_queue_depth 0');
+    expect(later).toContain('idbridge_webhook_oldest_undelivered_age_seconds 0');
+    expect(later).toContain('idbridge_webhook_held_deliveries 1');
   });
 
   // Throughput (the 1,000/s target) is measured by `npm run bench`, not asserted by a timed unit

@@ -97,9 +97,10 @@ export class MemoryDeliveryPort implements DeliveryPort {
   }
 
   async queueStats(): Promise<QueueStats> {
-    const pending = [...this.deliveries.values()].filter((d) => d.state === 'pending');
+    const all = [...this.deliveries.values()].filter((d) => d.state === 'pending');
+    const pending = all.filter((d) => this.endpoints.get(d.endpoint_id)?.status === 'enabled');
     const oldest = pending.reduce<Date | null>((o, d) => (!o || d.created_at < o ? d.created_at : o), null);
-    return { depth: pending.length, oldest_pending_created_at: oldest };
+    return { depth: pending.length, oldest_pending_created_at: oldest, held: all.length - pending.length };
   }
 }
 
