@@ -25,7 +25,7 @@ export const API_ERRORS = {
   session_bound: { status: 409, title: 'Session opened in another browser', description: 'The workflow page is bound to the first browser that started it.' },
   qr_not_available: { status: 409, title: 'QR code not available', description: 'The order is past the scan step, or the method has no QR code.' },
   payload_too_large: { status: 413, title: 'Payload too large', description: 'The request body is over 64 KiB.' },
-  unsupported_media_type: { status: 415, title: 'Unsupported media type', description: 'A /v1 body must be `application/json`; a form (`application/x-www-form-urlencoded`, `multipart/form-data`) or `text/plain` body is refused before it is read.' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type', description: 'A /v1 body must be `application/json`; a form (`application/x-www-form-urlencoded`, `multipart/form-data`) or `text/plain` body is refused before anything is done; an empty body passes whatever its type.' },
   rate_limited: { status: 429, title: 'Too many requests', description: 'Rate limit or open-wait limit reached; retry after `Retry-After` seconds.' },
   internal_error: { status: 500, title: 'Internal error', description: 'An unexpected fault; nothing was changed that the answer does not show.' },
   provider_unavailable: { status: 502, title: 'Provider unavailable', description: 'The eID provider could not be reached or refused the request; retry later.' },

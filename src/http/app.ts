@@ -107,8 +107,14 @@ export async function buildApp(deps: HttpDeps, opts: AppOptions = {}): Promise<F
   });
   // JSON only on /v1: Fastify's text/plain parser goes too (no form parser is registered: no broker
   // route takes a form post), so any other body answers 415 unsupported_media_type.
+  // An empty body passes whatever its type: many HTTP clients label a body-less POST (a cancel) as a
+  // form, and refusing that would break merchants for nothing.
   const jsonOnly = (routes: (scope: FastifyInstance, deps: HttpDeps) => Promise<void>) => async (scope: FastifyInstance) => {
     scope.removeContentTypeParser('text/plain');
+    scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
+      if (body.length === 0) done(null, undefined);
+      else done(new ApiError('unsupported_media_type', 'Send application/json.'), undefined);
+    });
     await routes(scope, deps);
   };
   await app.register(jsonOnly(merchantApi));

@@ -262,6 +262,17 @@ describe('OpenAPI document, /docs and JSON-only /v1', () => {
     expect((await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })).status).toBe(201);
   });
 
+  it('takes a body-less POST whatever its content type (clients label an empty cancel as a form)', async () => {
+    const s = await b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } });
+    const cancel = await fetch(`${b.url}/v1/sessions/${s.body.id}/cancel`, { method: 'POST', headers: { authorization: `Bearer ${b.key}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(cancel.status).toBe(200);
+    expect((await cancel.json()).status).toBe('cancelled');
+    // an empty create is judged on its (missing) fields, not refused for its label
+    const create = await fetch(`${b.url}/v1/sessions`, { method: 'POST', headers: { authorization: `Bearer ${b.key}`, 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    expect(create.status).toBe(400);
+    expect((await create.json()).code).toBe('invalid_request');
+  });
+
   it('serves /docs: every operation with its parameters, body fields, responses and error codes, under a CSP that allows its style only', async () => {
     const r = await fetch(`${b.url}/docs`);
     expect(r.status).toBe(200);
