@@ -1,6 +1,7 @@
 // The workflow page at redirect_url (API.md §4): server-rendered, one small script, localised,
 // readable on a phone and with a screen reader. It carries no personal data.
 import type { Session } from '../core/types.js';
+import { rfaText } from '../providers/bankid-se/index.js';
 import { DEMO_PEOPLE } from '../providers/demo/people.js';
 import { esc } from './html.js';
 import { MESSAGES, t } from './i18n.js';
@@ -26,10 +27,13 @@ function demoStep(s: Session): string {
 </section>`;
 }
 
+// The device question (RFA20) is the choice group's name and comes with the page: with device auto
+// it is asked before the order starts (bankid.js), so no order's view can carry it yet.
 function bankidStep(s: Session): string {
   const L = s.options.locale;
+  const question = rfaText('RFA20', L, s.operation);
   return `<section id="step-bankid" class="step" hidden>
-  <div id="bankid-choice" class="actions" hidden><button type="button" id="bankid-same" class="primary">${esc(t(L, 'same_device'))}</button>
+  <div id="bankid-choice" class="actions" role="group" aria-label="${esc(question)}" hidden><button type="button" id="bankid-same" class="primary">${esc(t(L, 'same_device'))}</button>
   <button type="button" id="bankid-other">${esc(t(L, 'other_device'))}</button></div>
   <figure id="bankid-qr-box" hidden><img id="bankid-qr" width="240" height="240" alt="${esc(t(L, 'qr_help'))}"><figcaption>${esc(t(L, 'qr_help'))}</figcaption></figure>
   <div class="actions"><a id="bankid-open" class="button primary" hidden rel="noopener">${esc(t(L, 'open_here'))}</a>

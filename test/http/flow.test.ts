@@ -1,6 +1,9 @@
 // The browser workflow over HTTP (API.md §4, §8): binding, demo approve/cancel, final navigation.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Provider } from '../../src/providers/contract.js';
+import { esc } from '../../src/http/html.js';
+import { MESSAGES } from '../../src/http/i18n.js';
+import { rfaText } from '../../src/providers/bankid-se/index.js';
 import { DEMO_PEOPLE } from '../../src/providers/demo/people.js';
 import { FlowClient } from '../support/flow-client.js';
 import { MERCHANT, startBroker, type TestBroker } from '../support/broker.js';
@@ -240,5 +243,53 @@ describe('page actions of another method', () => {
     expect(r.body.code).toBe('not_found');
     expect(callbacks).toEqual([]);
     expect((await b.api(`/v1/sessions/${s.id}`)).body).toMatchObject({ status: 'pending', version: 2, error: null });
+  });
+});
+
+describe('the se-bankid page before the device question is answered', () => {
+  let b: TestBroker;
+  let starts = 0;
+  // A stand-in for BankID: counts the orders the page's calls would have made.
+  const bankIdLike: Provider = {
+    method: 'se-bankid',
+    operations: ['authenticate', 'sign'],
+    flows: ['browser'],
+    async start() {
+      starts++;
+      return { kind: 'pending', state: { order: starts }, progress: null };
+    },
+    async cancel() {},
+  };
+  beforeAll(async () => {
+    b = await startBroker('sqlite', { providers: [bankIdLike] });
+  });
+  afterAll(async () => b?.close());
+
+  it('renders the device question in the session language and operation, as the choice group\'s name, with no inline script', async () => {
+    for (const locale of ['en', 'sv', 'nb', 'da', 'fi'] as const) {
+      for (const operation of ['authenticate', 'sign'] as const) {
+        const sign = operation === 'sign' ? { sign: { text: 'Text' } } : {};
+        const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'se-bankid', locale, operation, ...sign } })).body;
+        const html = await (await fetch(s.redirect_url)).text();
+        const question = rfaText('RFA20', locale, operation);
+        expect(html).toContain(`<div id="bankid-choice" class="actions" role="group" aria-label="${esc(question)}" hidden>`);
+        expect(html).toContain(`>${esc(MESSAGES[locale].other_device)}</button>`);
+        expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+      }
+    }
+    expect(rfaText('RFA20', 'sv')).toMatch(/^Vill du identifiera dig eller skriva under/);
+  });
+
+  it('binding starts nothing (the session stays created); /start then starts the order once', async () => {
+    const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'se-bankid' } })).body;
+    const before = starts;
+    await fetch(s.redirect_url);
+    const page = new FlowClient(s.redirect_url);
+    expect(await page.bind()).toMatchObject({ status: 'created', view: null, finish: null });
+    expect(starts).toBe(before);
+    expect((await b.api(`/v1/sessions/${s.id}`)).body).toMatchObject({ status: 'created', version: 1 });
+    expect((await page.start()).status).toBe('pending');
+    expect((await page.start()).status).toBe('pending');
+    expect(starts).toBe(before + 1);
   });
 });

@@ -12,6 +12,8 @@
   var progress = null;
   var qr = { wanted: false, timer: null, busy: false };
   var marking = false;
+  // The person tapped "BankID on this device": the app may open without a further tap.
+  var tapped = false;
   var launched = false;
   var inFrame = window.parent !== window;
 
@@ -76,40 +78,72 @@
 
   // Ask the broker to mark the order as same-device (session-fixation check); only then does the
   // view carry the autostart token.
-  function markSameDevice(gesture) {
+  function markSameDevice() {
     if (marking) return;
     marking = true;
     api.call('/bankid/autostart', { method: 'POST', body: {} }).then(function (r) {
       marking = false;
       if (r.progress) progress = r.progress;
       if (progress && progress.message) api.say(progress.message);
-      if (r.view) { view = r.view; sameDevice(r.view, gesture); }
+      if (r.view) { view = r.view; sameDevice(r.view); }
     }).catch(function () { marking = false; api.say(api.fmt('retry_later')); });
   }
 
-  function sameDevice(v, gesture) {
+  function sameDevice(v) {
     stopQr();
     var open = $('bankid-open');
-    if (!v.same_device) return markSameDevice(gesture);
+    if (!v.same_device) return markSameDevice();
     if (!v.auto_start_token || !v.awaiting_scan) return show(open, false);
     open.href = launchUrl(v);
     // A framed page opens the app top-level in a new window, never by navigating top (API.md §4).
     if (inFrame) open.target = '_blank'; else open.removeAttribute('target');
     show(open, true);
     // Android needs a fresh tap on the button (reference §1.8); elsewhere the choice was the tap.
-    if (gesture && !launched && !inFrame && platform() !== 'android') {
+    if (tapped && !launched && !inFrame && platform() !== 'android') {
       launched = true;
       location.href = open.href;
     }
   }
 
-  function chooseDevice(v) {
+  // RFA20 "this device or another device?", in the page's language and rendered with the page
+  // (the group's accessible name), so that it needs no order: the question comes before the start.
+  function ask(answer) {
     stopQr();
     show($('bankid-open'), false);
     show($('bankid-choice'), true);
-    if (v.choose_message) api.say(v.choose_message);
-    $('bankid-same').onclick = function () { mode = 'same'; show($('bankid-choice'), false); markSameDevice(true); };
-    $('bankid-other').onclick = function () { mode = 'other'; show($('bankid-choice'), false); render(v); };
+    api.say($('bankid-choice').getAttribute('aria-label'));
+    $('bankid-same').onclick = function () { show($('bankid-choice'), false); answer('same'); };
+    $('bankid-other').onclick = function () { show($('bankid-choice'), false); answer('other'); };
+  }
+
+  // device=auto on a session not started yet: the answer starts the order (flow.js calls nothing
+  // at load), so BankID's ~30 s to start the app or scan run from the answer, not from the load.
+  function askBeforeStart() {
+    ask(function (m) {
+      mode = m;
+      tapped = m === 'same';
+      api.say(api.fmt('loading'));
+      api.start().then(function (st) {
+        // The provider could not start the order yet (the session is still `created`): ask again.
+        if (st.status === 'created') again();
+      }, again);
+    });
+  }
+
+  function again(err) {
+    mode = null;
+    tapped = false;
+    askBeforeStart();
+    if (err) api.fail(err); else api.say(api.fmt('retry_later'));
+  }
+
+  // A started order whose page had no answer yet (a reload before the app took the order).
+  function chooseDevice(v) {
+    ask(function (m) {
+      mode = m;
+      tapped = m === 'same';
+      render(v);
+    });
   }
 
   function render(v) {
@@ -118,7 +152,7 @@
     show($('bankid-choice'), false);
     // Back from the device question: the order's own RFA message (reference §1.9).
     if (progress && progress.message) api.say(progress.message);
-    if (mode === 'same') return sameDevice(v, false);
+    if (mode === 'same') return sameDevice(v);
     show($('bankid-open'), false);
     if (v.awaiting_scan) startQr(); else stopQr();
   }
@@ -127,9 +161,12 @@
     api = a;
     $('step-bankid').hidden = false;
     $('bankid-cancel').onclick = function () { stopQr(); api.cancel(); };
+    if (st.status === 'created') { if (!mode) askBeforeStart(); return; }
     if (!st.view) return;
     view = st.view;
     progress = st.progress;
     render(view);
   };
+  // flow.js asks before calling /start: true while the device is still to be chosen.
+  steps['se-bankid'].asksFirst = function () { return mode === null; };
 })();

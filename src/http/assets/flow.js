@@ -124,7 +124,13 @@
     }).catch(function () { setTimeout(watch, 2000); });
   }
 
-  var api = { call: call, render: render, cancel: cancel, say: say, fmt: fmt, $: $ };
+  // The provider's order starts here. Answers the state (a start the provider could not make yet
+  // leaves the session `created`); an error is the caller's to show.
+  function start() {
+    return call('/start', { method: 'POST', body: {} }).then(function (st) { render(st); return st; });
+  }
+
+  var api = { call: call, render: render, cancel: cancel, say: say, fmt: fmt, fail: fail, start: start, $: $ };
 
   if ($('approve')) {
     $('approve').onclick = function () {
@@ -140,7 +146,12 @@
       binding = st.binding;
       remember(binding);
       if (st.finish) return render(st);
-      return call('/start', { method: 'POST', body: {} }).then(function (s2) { render(s2); watch(); });
+      // A step that asks the person first (BankID's device question) starts on the answer through
+      // api.start: an order started now would age while the person reads (docs/bankid.md). The
+      // session stays `created` meanwhile; watching it shows a merchant's cancel or the expiry.
+      var hook = window.IDBridgeSteps && window.IDBridgeSteps[method];
+      if (st.status === 'created' && hook && hook.asksFirst && hook.asksFirst()) { render(st); watch(); return; }
+      return start().then(function () { watch(); });
     })
     .catch(fail);
 })();
