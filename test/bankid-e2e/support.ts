@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import type { Clock } from '../../src/core/ids.js';
 import { startBankIdSimulator, type BankIdSimulator } from '../../src/providers/bankid-se/simulator/index.js';
+import type { OrderTiming } from '../../src/providers/bankid-se/simulator/order.js';
 import { startBroker, type TestBroker } from '../support/broker.js';
 
 export const PERSON = '199001011239';
@@ -30,11 +31,19 @@ export interface BankIdWorld {
   close(): Promise<void>;
 }
 
-export async function startBankIdWorld(env: Record<string, string> = {}): Promise<BankIdWorld> {
+export interface BankIdWorldOptions {
+  /** The simulator's timing, e.g. a start window shorter than BankID's 30 s. */
+  timing?: Partial<OrderTiming>;
+  /** The broker's own clock (default: the real one), for a test that jumps to a session's expiry. */
+  brokerClock?: Clock;
+}
+
+export async function startBankIdWorld(env: Record<string, string> = {}, opts: BankIdWorldOptions = {}): Promise<BankIdWorld> {
   const certsDir = mkdtempSync(join(tmpdir(), 'idbridge-bankid-'));
   const clock = new OffsetClock();
-  const sim = await startBankIdSimulator({ clock, certsDir });
+  const sim = await startBankIdSimulator({ clock, certsDir, timing: opts.timing });
   const b = await startBroker('sqlite', {
+    ...(opts.brokerClock ? { clock: opts.brokerClock } : {}),
     env: {
       IDBRIDGE_BANKID_ENV: 'simulated',
       IDBRIDGE_BANKID_URL: sim.rpUrl,
