@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { leaseProblem } from '../webhooks/lease-budget.js';
 import { SETTINGS } from './schema.js';
+import { leaseProblem } from './webhook-lease.js';
 
 export interface Config {
   databaseUrl: string;

@@ -5,11 +5,12 @@
 // so no leased row waits behind slow attempts until its lease runs out and a second node sends it
 // too (lease-budget.ts); it claims again as slots free up.
 import type { Registry } from 'prom-client';
+import { leaseProblem } from '../config/webhook-lease.js';
 import type { Clock } from '../core/ids.js';
 import { attemptDelivery, type AttemptContext } from './attempt-delivery.js';
 import { createConnectionPools, type ConnectionPools } from './connection-pools.js';
 import type { DeliveryPort, DueDelivery } from './delivery-port.js';
-import { latestStartMs, leaseProblem } from './lease-budget.js';
+import { latestStartMs } from './lease-budget.js';
 import type { Random } from './schedule.js';
 import { DEFAULT_TIMEOUT_MS, type sendWebhook } from './sender.js';
 import type { Resolver } from './ssrf-guard.js';
@@ -29,7 +30,7 @@ export interface DispatcherOptions {
   resolve?: Resolver;
   /** Attempts in flight at once, and so the most rows this node holds leased. */
   concurrency?: number;
-  /** At least timeoutMs + 1 s (lease-budget.ts), or another node may send a duplicate. */
+  /** At least timeoutMs + 1 s (config/webhook-lease.ts), or another node may send a duplicate. */
   leaseMs?: number;
   /** One attempt's whole budget: DNS check, connect and answer. */
   timeoutMs?: number;
