@@ -34,6 +34,7 @@ export function createSlotPool(size: number): SlotPool {
     },
     async waitFree(want, ms) {
       interrupted = false;
+      // Real time on purpose: a timer-bounded pause, not a due time; the injected clock may not move.
       const deadline = Date.now() + ms;
       while (!interrupted && size - inFlight.size < want && Date.now() < deadline) await freed.wait(deadline - Date.now());
     },
