@@ -3,7 +3,7 @@
 // gauges ask the port at scrape time, so every node reports the shared queue as the database sees it.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Clock } from '../core/ids.js';
-import type { DeliveryPort } from './delivery-port.js';
+import type { DeliveryPort, QueueStats } from './delivery-port.js';
 
 export type AttemptOutcomeLabel = 'delivered' | 'retry' | 'abandoned';
 
@@ -16,7 +16,28 @@ function reuse<T>(registry: Registry, name: string, make: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? make();
 }
 
+/**
+ * One queueStats query per scrape: prom-client collects every gauge of a scrape at once, so the
+ * three queue gauges share the query in flight instead of running its join and group-by three
+ * times. Nothing is kept after it settles: the next scrape (seconds later) reads the queue afresh.
+ */
+function sharedQueueStats(port: DeliveryPort, clock: Clock): () => Promise<{ now: Date; stats: QueueStats }> {
+  let inFlight: Promise<{ now: Date; stats: QueueStats }> | null = null;
+  return () => {
+    if (inFlight) return inFlight;
+    const now = clock.now();
+    const p = port.queueStats(now).then((stats) => ({ now, stats }));
+    inFlight = p;
+    const clear = () => {
+      if (inFlight === p) inFlight = null;
+    };
+    p.then(clear, clear);
+    return p;
+  };
+}
+
 export function createWebhookMetrics(registry: Registry, port: DeliveryPort, clock: Clock): WebhookMetrics {
+  const queue = sharedQueueStats(port, clock);
   const deliveries = reuse(registry, 'idbridge_webhook_attempts_total', () => new Counter({
     name: 'idbridge_webhook_attempts_total',
     help: 'Webhook delivery attempts by outcome (delivered, retry scheduled, abandoned)',
@@ -34,7 +55,7 @@ export function createWebhookMetrics(registry: Registry, port: DeliveryPort, clo
     help: 'Webhook deliveries for enabled endpoints not yet delivered or abandoned',
     registers: [registry],
     async collect() {
-      this.set((await port.queueStats(clock.now())).depth);
+      this.set((await queue()).stats.depth);
     },
   }));
   reuse(registry, 'idbridge_webhook_oldest_undelivered_age_seconds', () => new Gauge({
@@ -42,8 +63,8 @@ export function createWebhookMetrics(registry: Registry, port: DeliveryPort, clo
     help: 'Age of the oldest webhook delivery still pending (0 when none)',
     registers: [registry],
     async collect() {
-      const now = clock.now();
-      const oldest = (await port.queueStats(now)).oldest_pending_created_at;
+      const { now, stats } = await queue();
+      const oldest = stats.oldest_pending_created_at;
       this.set(oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0);
     },
   }));
@@ -52,7 +73,7 @@ export function createWebhookMetrics(registry: Registry, port: DeliveryPort, clo
     help: 'Webhook deliveries held for disabled endpoints, sent once the endpoint is enabled again',
     registers: [registry],
     async collect() {
-      this.set((await port.queueStats(clock.now())).held);
+      this.set((await queue()).stats.held);
     },
   }));
   return {
