@@ -8,6 +8,7 @@ import type { Session } from '../core/types.js';
 import { sameDeviceStart } from '../providers/bankid-se/index.js';
 import type { HttpDeps } from './deps.js';
 import { qrImage, qrNow } from './bankid-qr.js';
+import { browserStart } from './browser-start.js';
 import { requireBinding } from './flow-binding.js';
 import { parse } from './validate.js';
 
@@ -38,8 +39,11 @@ export async function bankIdFlowRoutes(app: FastifyInstance, deps: HttpDeps): Pr
     return { ...qr, svg: await qrImage(qr) };
   });
 
+  // The answer "this device" on a session not started yet starts the order here too, so the app
+  // opens one round trip after the tap rather than two (iOS may stop counting a later one as the tap).
   app.post('/flow/:token/bankid/autostart', { config: { rateLimit: pageLimit } }, async (req) => {
-    const s = await load(req);
+    let s = await load(req);
+    if (s.status === 'created') s = await driver.start(s, browserStart(req, s, config.publicUrl));
     const r = await svc.apply(s.id, (cur) => {
       const marked = cur.status === 'pending' && cur.provider_state ? sameDeviceStart(cur.provider_state, cur.options.locale) : null;
       return marked ? { type: 'progress', provider_state: marked.state, progress: marked.progress } : null;

@@ -8,7 +8,8 @@ import type { HttpDeps } from './deps.js';
 import { bind, requireBinding } from './flow-binding.js';
 import { renderFlowPage } from './flow-page.js';
 import { problemPage } from './flow-problem-page.js';
-import { finishUrl, redirectUrl } from './session-view.js';
+import { browserStart } from './browser-start.js';
+import { finishUrl } from './session-view.js';
 import { parse } from './validate.js';
 
 const Token = z.object({ token: z.string().min(10).max(64) });
@@ -65,13 +66,6 @@ export async function flowRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     };
   }
 
-  const browser = (req: FastifyRequest, s: Session) => ({
-    ip: req.ip,
-    user_agent: req.headers['user-agent'] ?? null,
-    callback_url: `${config.publicUrl}/flow/callback/${s.method}`,
-    page_url: redirectUrl(s, config.publicUrl),
-  });
-
   app.get('/flow/:token', { config: { rateLimit: pageLimit } }, async (req, reply: FastifyReply) => {
     const s = await load(req);
     const customer = await store.getCustomer(s.customer_id);
@@ -92,7 +86,7 @@ export async function flowRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
   app.post('/flow/:token/start', { config: { rateLimit: pageLimit } }, async (req) => {
     let s = await load(req);
     requireBinding(req, s);
-    if (s.status === 'created') s = await driver.start(s, browser(req, s));
+    if (s.status === 'created') s = await driver.start(s, browserStart(req, s, config.publicUrl));
     return state(s, req.ip);
   });
 

@@ -48,6 +48,22 @@ describe('BankID page endpoints', () => {
     expect((await waitFor(w.b, s.id, (x) => x.status !== 'pending')).error.code).toBe('ip_mismatch');
   });
 
+  it('starts and marks in one call when "this device" is the answer on a session not started yet', async () => {
+    const s = (await w.b.api('/v1/sessions', { method: 'POST', json: { method: 'se-bankid' } })).body;
+    const page = new FlowClient(s.redirect_url);
+    await page.bind();
+    const before = w.sim.app.pending().length;
+    const marked = await page.call('/bankid/autostart', 'POST', {});
+    expect(marked.body).toMatchObject({ status: 'pending', view: { same_device: true, awaiting_scan: true, auto_start_token: expect.stringMatching(/^[0-9a-f-]{36}$/) } });
+    expect(w.sim.app.pending().length).toBe(before + 1);
+    // a second call (a double tap) neither starts another order nor marks again
+    const again = await page.call('/bankid/autostart', 'POST', {});
+    expect(again.body.version).toBe(marked.body.version);
+    expect(w.sim.app.pending().length).toBe(before + 1);
+    await w.app('/app/autostart', { auto_start_token: marked.body.view.auto_start_token, personal_number: PERSON, action: 'approve' });
+    expect((await waitFor(w.b, s.id, (x) => x.status !== 'pending')).status).toBe('complete');
+  });
+
   it('does not mark an order the app already took, and answers 409 for its QR', async () => {
     const { page, st } = await started();
     await w.app('/app/scan', { qr_data: st.view!.qr_data, personal_number: PERSON, action: 'hold' });

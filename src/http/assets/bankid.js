@@ -83,10 +83,12 @@
     marking = true;
     api.call('/bankid/autostart', { method: 'POST', body: {} }).then(function (r) {
       marking = false;
+      // Asked before the start: this call also starts the order; one not made yet is asked again.
+      if (r.status === 'created') return again();
       if (r.progress) progress = r.progress;
       if (progress && progress.message) api.say(progress.message);
       if (r.view) { view = r.view; sameDevice(r.view); }
-    }).catch(function () { marking = false; api.say(api.fmt('retry_later')); });
+    }).catch(function (err) { marking = false; if (mode === 'same' && !view) again(err); else api.say(api.fmt('retry_later')); });
   }
 
   function sameDevice(v) {
@@ -123,6 +125,9 @@
       mode = m;
       tapped = m === 'same';
       api.say(api.fmt('loading'));
+      // "This device" starts and marks in one call (/bankid/autostart), so the app opens one round
+      // trip after the tap; "another device" starts through the page's /start.
+      if (m === 'same') return markSameDevice();
       api.start().then(function (st) {
         // The provider could not start the order yet (the session is still `created`): ask again.
         if (st.status === 'created') again();
