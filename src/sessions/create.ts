@@ -29,8 +29,13 @@ export type CreateAnswer =
   | { status_code: 201; body: unknown; session: Session; replayed: false }
   | { status_code: 201; body: unknown; session: null; replayed: true };
 
-/** What an Idempotency-Key keeps: the first answer, or (rows written before it was kept) the session's id. */
-type StoredCreate = { body: Record<string, unknown> } | { session_id: string };
+/**
+ * What an Idempotency-Key keeps: the session's id, and the first answer when it holds no personal
+ * data. The id stays beside the answer for nodes older than the answer (a rolling deploy shares
+ * the database): they replay by reading the session with it. Rows written before the answer was
+ * kept have the id only.
+ */
+type StoredCreate = { session_id: string; body?: Record<string, unknown> };
 
 function checkAgainstCustomer(svc: SessionService, c: Customer, input: CreateSessionInput, demoEnabled: boolean) {
   const method = input.method as MethodId;
@@ -116,7 +121,7 @@ export async function createSession(svc: SessionService, c: Customer, input: Cre
   // are never in a view, `result` is null until a session completes). Should a provider ever
   // complete at start, only the id is kept and a replay reads the session, whose personal data
   // then follows retention instead of outliving it here.
-  const stored: StoredCreate = session.personal.result === null ? { body } : { session_id: session.id };
+  const stored: StoredCreate = session.personal.result === null ? { session_id: session.id, body } : { session_id: session.id };
   try {
     await store.transaction(async (tx) => {
       await store.insertSession(session, tx, sched);
@@ -134,7 +139,7 @@ export async function createSession(svc: SessionService, c: Customer, input: Cre
 async function replay(svc: SessionService, c: Customer, prior: { request_hash: string; response: unknown }, requestHash: string, ctx: CreateContext): Promise<CreateAnswer> {
   if (prior.request_hash !== requestHash) throw new ApiError('idempotency_conflict', 'This Idempotency-Key was used with another body.');
   const stored = prior.response as StoredCreate;
-  if ('body' in stored) return { status_code: 201, body: stored.body, session: null, replayed: true };
+  if (stored.body) return { status_code: 201, body: stored.body, session: null, replayed: true };
   return { status_code: 201, body: ctx.answer(await svc.read(c.id, stored.session_id)), session: null, replayed: true };
 }
 

@@ -75,7 +75,9 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
     return turnBatch<string, Database['sessions'] | undefined>(async (keys) => {
       // PostgreSQL refuses a NUL in text, and the error would fail every lookup of the batch; no
       // stored key holds one, so such a key is simply not found.
-      const asked = [...new Set(keys)].filter((k) => !k.includes('\u0000'));
+      // A key that is not a string (an old node's replay once asked for `undefined`) is not found
+      // either, for its caller alone: `includes` on it would throw and fail the whole batch.
+      const asked = [...new Set(keys)].filter((k) => typeof k === 'string' && !k.includes('\u0000'));
       const rows = asked.length ? await run<Database['sessions']>(`idbridge_sessions_by_${column}`, text, [asked]) : [];
       const found = new Map(rows.map((r) => [r[column], r]));
       return keys.map((k) => found.get(k));
@@ -125,6 +127,9 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         const row = await pgById(id);
         return row && (customerId === undefined || row.customer_id === customerId) ? fromRow(row, sealer) : null;
       }
+      // No stored id is anything but a string (lookupBy says the same on PostgreSQL); SQLite would
+      // refuse to bind an object.
+      if (typeof id !== 'string') return null;
       return one(groupedRead((tx) => (customerId ? byIdOfCustomer.execute(tx, [id, customerId]) : byId.execute(tx, [id]))));
     },
     async getSessionByPageToken(token: string): Promise<Session | null> {
@@ -132,6 +137,7 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         const row = await pgByPageToken(token);
         return row ? fromRow(row, sealer) : null;
       }
+      if (typeof token !== 'string') return null;
       return one(groupedRead((tx) => byPageToken.execute(tx, [token])));
     },
     getSessionByCallbackKey(key: string): Promise<Session | null> {

@@ -199,12 +199,27 @@ describe.each(await dialects())('sessions API on %s', (dialect) => {
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({ status: 'pending', version: 2, launch: { auto_start_token: 'ast-1' } });
     const row = await b.broker.store.db.selectFrom('idempotency_keys').selectAll().where('key', '=', headers['idempotency-key']).executeTakeFirstOrThrow();
-    expect(JSON.parse(row.response)).toEqual({ body: first.body });
+    expect(JSON.parse(row.response)).toEqual({ session_id: first.body.id, body: first.body });
     expect(JSON.stringify(row)).not.toContain('199001012385');
     expect(JSON.stringify(row)).not.toContain('203.0.113.77');
     expect((await b.api(`/v1/sessions/${first.body.id}/cancel`, { method: 'POST' })).status).toBe(200);
     const again = await b.api('/v1/sessions', { method: 'POST', json: body, headers });
     expect(again.status).toBe(201);
+    expect(again.body).toEqual(first.body);
+  });
+
+  it('keeps the session id beside the first answer, so a node older than the kept answer replays the key (rolling deploy)', async () => {
+    const headers = { 'idempotency-key': `rolling-${Math.random()}` };
+    const first = await b.api('/v1/sessions', { method: 'POST', json: base, headers });
+    expect(first.status).toBe(201);
+    const stored = await b.broker.store.getIdempotent(b.customerId, headers['idempotency-key']);
+    // An older node's replay: the session read by the kept id, with this customer's key.
+    const id = (stored?.response as { session_id?: unknown }).session_id;
+    expect(id).toBe(first.body.id);
+    expect((await b.broker.store.getSession(id as string, b.customerId))?.id).toBe(first.body.id);
+    // This node still answers the first answer itself.
+    const again = await b.api('/v1/sessions', { method: 'POST', json: base, headers });
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
   });
 
