@@ -117,7 +117,12 @@ export class Worker {
   }
 
   async eraseDue(): Promise<number> {
-    const ids = await this.svc.deps.store.findErasable(this.svc.deps.clock.now(), 500);
+    const { store } = this.svc.deps;
+    // Final rows written by nodes older than migration 007 (a rolling deploy) have no due time and
+    // findErasable would never see them: give them one first, 500 a statement, at most 20 batches
+    // a run so that one sweep stays short.
+    for (let batch = 0; batch < 20; batch++) if ((await store.fillEraseAfter(500)) < 500) break;
+    const ids = await store.findErasable(this.svc.deps.clock.now(), 500);
     for (const id of ids) await this.svc.apply(id, (s) => (s.result_erased_at ? null : { type: 'erase' }));
     return ids.length;
   }

@@ -23,13 +23,8 @@ const PG_TYPES: Partial<Record<(typeof SESSION_COLUMNS)[number], string>> = {
   created_at: 'bigint', updated_at: 'bigint', expires_at: 'bigint', completed_at: 'bigint', result_erased_at: 'bigint', erase_after: 'bigint', next_check_at: 'bigint', lease_until: 'bigint',
 };
 
-/**
- * An id list padded (with its first id) to a power of two: every length of list is a new SQL text,
- * and a new text is a new prepared statement, kept in the statement cache (up to 500 of them, one
- * with 500 parameters is tens of KiB); claims and renewals of any size then share six texts.
- */
-/** `completed_at` in ms plus the row's own stored retention: the erasure's due time (migration 007). */
-const dueAfter = (completedMs: number) => sql<number>`${completedMs} + cast(retention_hours as bigint) * ${sql.lit(HOUR_MS)}`;
+/** Final status + the row's own stored retention: the erasure's due time (migration 007; bigint before the product). */
+const dueAfter = (completed: number | ReturnType<typeof sql.ref>) => sql<number>`${completed} + cast(retention_hours as bigint) * ${sql.lit(HOUR_MS)}`;
 
 /**
  * A customer's retention shortened: its sessions not yet erased take the new, shorter period,
@@ -48,6 +43,30 @@ export async function shortenRetention(tx: Tx, customerId: string, hours: number
   return Number(r.numUpdatedRows);
 }
 
+/** Final rows not yet erased without a due time, oldest first, on migration 008's index (exported for its plan's test). */
+export function unsetEraseAfterQuery(db: Kysely<Database>, limit: number) {
+  return db.selectFrom('sessions').select('id')
+    .where('erase_after', 'is', null).where('completed_at', 'is not', null).where('result_erased_at', 'is', null)
+    .orderBy('completed_at')
+    .limit(limit);
+}
+
+/**
+ * Their due time from their retention, by id. The conditions again: a row an old node erased
+ * (or a new one finished anew) since the select keeps what its writer set.
+ */
+export function fillEraseAfterQuery(db: Kysely<Database>, ids: string[]) {
+  return db.updateTable('sessions')
+    .set({ erase_after: dueAfter(sql.ref('sessions.completed_at')) })
+    .where('id', 'in', ids)
+    .where('erase_after', 'is', null).where('completed_at', 'is not', null).where('result_erased_at', 'is', null);
+}
+
+/**
+ * An id list padded (with its first id) to a power of two: every length of list is a new SQL text,
+ * and a new text is a new prepared statement, kept in the statement cache (up to 500 of them, one
+ * with 500 parameters is tens of KiB); claims and renewals of any size then share six texts.
+ */
 function padded(ids: string[]): string[] {
   let size = 16;
   while (size < ids.length) size *= 2;
@@ -207,6 +226,17 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
         .limit(limit)
         .execute();
       return rows.map((r) => r.id);
+    },
+    /**
+     * Gives a due time to up to `limit` final rows not yet erased that have none: nodes older than
+     * migration 007 write their final rows without one (rolling deploy), and findErasable would
+     * never see them. On migration 008's partial index, oldest first; answers the rows filled.
+     */
+    async fillEraseAfter(limit: number): Promise<number> {
+      const ids = (await unsetEraseAfterQuery(db, limit).execute()).map((r) => r.id);
+      if (!ids.length) return 0;
+      const r = await fillEraseAfterQuery(db, ids).executeTakeFirst();
+      return Number(r.numUpdatedRows);
     },
     /** Claims pending sessions whose provider check is due, with a lease (one node at a time). */
     /** Answers the claimed sessions whole, so the collector needs no second read per check. */

@@ -6,6 +6,7 @@ import * as m004 from './004-callback-binding.js';
 import * as m005 from './005-due-checks-index.js';
 import * as m006 from './006-job-leases.js';
 import * as m007 from './007-erase-after.js';
+import * as m008 from './008-erase-after-unset.js';
 
 // Static list: migrations ship inside the package, no directory scanning at run time.
 const MIGRATIONS: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005-due-checks-index': m005,
   '006-job-leases': m006,
   '007-erase-after': m007,
+  '008-erase-after-unset': m008,
 };
 
 export const migrationProvider: MigrationProvider = {
