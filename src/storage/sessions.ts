@@ -23,8 +23,18 @@ const PG_TYPES: Partial<Record<(typeof SESSION_COLUMNS)[number], string>> = {
   created_at: 'bigint', updated_at: 'bigint', expires_at: 'bigint', completed_at: 'bigint', result_erased_at: 'bigint', erase_after: 'bigint', next_check_at: 'bigint', lease_until: 'bigint',
 };
 
-/** Final status + the row's own stored retention: the erasure's due time (migration 007; bigint before the product). */
-const dueAfter = (completed: number | ReturnType<typeof sql.ref>) => sql<number>`${completed} + cast(retention_hours as bigint) * ${sql.lit(HOUR_MS)}`;
+/**
+ * The retention a session becoming final keeps: its own, or its customer's current one when that
+ * is shorter. Other processes cache a customer for a few seconds (http/auth.ts): a session they
+ * create just after a shortening carries the longer period, and shortenRetention ran before that
+ * row existed. Read in the statement that makes the session final, the customer's row is the one
+ * committed by then.
+ */
+const keptRetention = sql<number>`coalesce((select case when c.retention_hours < sessions.retention_hours then c.retention_hours end
+  from customers c where c.id = sessions.customer_id), sessions.retention_hours)`;
+
+/** Final status + kept retention: the erasure's due time (migration 007; bigint before the product). */
+const dueAfter = (completed: number | ReturnType<typeof sql.ref>) => sql<number>`${completed} + cast(${keptRetention} as bigint) * ${sql.lit(HOUR_MS)}`;
 
 /**
  * A customer's retention shortened: its sessions not yet erased take the new, shorter period,
@@ -52,12 +62,12 @@ export function unsetEraseAfterQuery(db: Kysely<Database>, limit: number) {
 }
 
 /**
- * Their due time from their retention, by id. The conditions again: a row an old node erased
+ * Their due time from the kept retention, by id. The conditions again: a row an old node erased
  * (or a new one finished anew) since the select keeps what its writer set.
  */
 export function fillEraseAfterQuery(db: Kysely<Database>, ids: string[]) {
   return db.updateTable('sessions')
-    .set({ erase_after: dueAfter(sql.ref('sessions.completed_at')) })
+    .set({ retention_hours: keptRetention, erase_after: dueAfter(sql.ref('sessions.completed_at')) })
     .where('id', 'in', ids)
     .where('erase_after', 'is', null).where('completed_at', 'is not', null).where('result_erased_at', 'is', null);
 }
@@ -171,10 +181,11 @@ export function sessionQueries(db: Kysely<Database>, sealer: Sealer, dialect: 's
       const values: Partial<Database['sessions']> = row;
       if (sched.next_check_at === undefined) delete values.next_check_at;
       if (sched.callback_key === undefined) delete values.callback_key;
-      const erase_after = s.completed_at && !s.result_erased_at ? dueAfter(s.completed_at.getTime()) : null;
+      // The kept retention is written too, so a later, longer shortenRetention cannot extend it.
+      const final = s.completed_at && !s.result_erased_at ? { retention_hours: keptRetention, erase_after: dueAfter(s.completed_at.getTime()) } : { erase_after: null };
       const r = await tx
         .updateTable('sessions')
-        .set({ ...values, erase_after })
+        .set({ ...values, ...final })
         .where('id', '=', s.id)
         .where('version', '=', prevVersion)
         .executeTakeFirst();

@@ -57,6 +57,17 @@ describe.each(await dialects())('final rows without a due time on %s', (dialect)
     expect(await filled()).toEqual(rows.map((s) => s.id));
   });
 
+  it('caps the due time with the customer\'s current retention when it is shorter', async () => {
+    const store = await fresh();
+    await store.createCustomer(customer('cus_c', 8760));
+    // The old node held the session with a year's retention and wrote it back after the customer's shortening.
+    const s = makeSession('cus_c', { status: 'complete', completed_at: ago(30), retention_hours: 8760 });
+    await store.updateCustomer('cus_c', { retention_hours: 24 }, now);
+    await store.db.insertInto('sessions').values(oldNodeRow(s)).execute();
+    expect(await store.fillEraseAfter(500)).toBe(1);
+    expect(await eraseAfterOf(store, s.id)).toEqual({ erase_after: ago(6).getTime(), retention_hours: 24 });
+  });
+
   it('finds the rows on the partial index, not by reading the table', async () => {
     const store = await fresh();
     await store.createCustomer(customer('cus_d', 24));
