@@ -110,6 +110,8 @@ export interface WebhookDeliveriesTable {
   last_status: number | null;
   created_at: number;
   delivered_at: number | null;
+  /** 'retries_exhausted' | 'endpoint_disabled' | 'endpoint_deleted'; null unless abandoned (migration 009). */
+  abandoned_reason: string | null;
 }
 
 export interface WebhookAttemptsTable {

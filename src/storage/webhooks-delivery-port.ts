@@ -55,6 +55,40 @@ async function loadDue(tx: Tx, sealer: Sealer, ids: string[], now: Date): Promis
   }));
 }
 
+/**
+ * Deliveries held for a disabled endpoint too long (held-deliveries.ts), in one bounded UPDATE.
+ * The rows come from the range `pending, due before the cutoff` of the (status, next_attempt_at)
+ * index, which outside held rows holds only a backlog. A materialized CTE picks them once: as an
+ * `IN (… LIMIT n)` subquery PostgreSQL may rescan it per row (a semi join) and update every held
+ * row, not n. The outer conditions are checked again on each row as it is updated (PostgreSQL
+ * re-reads a row another transaction just changed), so a retry or a claim that got there first
+ * stands; two nodes sweeping at once skip each other's rows.
+ */
+async function abandonHeld(db: Kysely<Database>, dialect: Dialect, now: Date, heldMs: number, limit: number): Promise<number> {
+  const t = now.getTime();
+  const cutoff = t - heldMs;
+  const r = await db
+    .with((cte) => cte('held').materialized(), (q) => {
+      const held = q.selectFrom('webhook_deliveries as d')
+        .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+        .select('d.id')
+        .where('d.status', '=', 'pending')
+        .where('d.next_attempt_at', '<=', cutoff)
+        .where('e.status', '=', 'disabled')
+        .where((eb) => eb.or([eb('e.disabled_at', 'is', null), eb('e.disabled_at', '<=', cutoff)]))
+        .limit(limit);
+      return dialect === 'postgres' ? held.forUpdate(['d']).skipLocked() : held;
+    })
+    .updateTable('webhook_deliveries')
+    .set({ status: 'abandoned', abandoned_reason: 'endpoint_disabled', lease_owner: null, lease_until: null })
+    .where('id', 'in', (eb) => eb.selectFrom('held').select('held.id'))
+    .where('status', '=', 'pending')
+    .where('next_attempt_at', '<=', cutoff)
+    .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 export function createSqlDeliveryPort(db: Kysely<Database>, sealer: Sealer, dialect: Dialect): DeliveryPort {
   return {
     async claimDue(owner, now, limit, leaseMs) {
@@ -69,6 +103,8 @@ export function createSqlDeliveryPort(db: Kysely<Database>, sealer: Sealer, dial
         .set({ status: 'disabled', disabled_reason: reason, disabled_at: now.getTime(), updated_at: now.getTime() })
         .where('id', '=', endpointId).where('status', '=', 'enabled').execute();
     },
+
+    abandonHeld: (now, heldMs, limit) => abandonHeld(db, dialect, now, heldMs, limit),
 
     async queueStats(): Promise<QueueStats> {
       const rows = await db.selectFrom('webhook_deliveries as d')

@@ -87,7 +87,7 @@ export function webhookEndpointQueries(db: Kysely<Database>, sealer: Sealer, dia
         const r = await tx.updateTable('webhook_endpoints').set({ status: 'deleted', deleted_at: now.getTime(), updated_at: now.getTime() })
           .where('id', '=', id).where('customer_id', '=', customerId).where('status', '!=', 'deleted').executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) return false;
-        await tx.updateTable('webhook_deliveries').set({ status: 'abandoned', lease_owner: null, lease_until: null })
+        await tx.updateTable('webhook_deliveries').set({ status: 'abandoned', abandoned_reason: 'endpoint_deleted', lease_owner: null, lease_until: null })
           .where('endpoint_id', '=', id).where('status', '=', 'pending').execute();
         return true;
       });

@@ -1,6 +1,6 @@
 // The merchant's delivery log and replay (API.md §5: GET /v1/webhook-deliveries, POST …/retry).
 import type { Kysely, Transaction } from 'kysely';
-import type { AttemptRecord } from '../webhooks/delivery-port.js';
+import type { AbandonReason, AttemptRecord } from '../webhooks/delivery-port.js';
 import type { Database } from './schema.js';
 
 export interface DeliveryRecord {
@@ -15,6 +15,8 @@ export interface DeliveryRecord {
   last_status: number | null;
   created_at: Date;
   delivered_at: Date | null;
+  /** Why it was abandoned; null otherwise (and for deliveries abandoned before migration 009). */
+  abandoned_reason: AbandonReason | null;
   attempts: AttemptRecord[];
 }
 
@@ -52,6 +54,7 @@ export function webhookLogQueries(db: Kysely<Database>, dialect: 'sqlite' | 'pos
       status: r.status as DeliveryRecord['status'], attempt_count: Number(r.attempts),
       next_attempt_at: r.status === 'pending' ? new Date(Number(r.next_attempt_at)) : null,
       last_status: r.last_status, created_at: new Date(Number(r.created_at)), delivered_at: date(r.delivered_at),
+      abandoned_reason: r.status === 'abandoned' ? (r.abandoned_reason as AbandonReason | null) : null,
       attempts: attempts.filter((a) => a.delivery_id === r.id).map((a) => ({
         number: Number(a.number), started_at: new Date(Number(a.started_at)), status: a.status,
         duration_ms: Number(a.duration_ms), error: a.error, response_excerpt: a.response_excerpt,
@@ -82,7 +85,8 @@ export function webhookLogQueries(db: Kysely<Database>, dialect: 'sqlite' | 'pos
     /**
      * Manual replay: the delivery is due now, with the same webhook-id. A delivered or abandoned
      * one gets one more attempt (its schedule continues from its attempt count); for a disabled
-     * endpoint it waits, due, until the endpoint is enabled; a delivery whose endpoint was
+     * endpoint it waits, due, until the endpoint is enabled (held anew: abandoned again as
+     * 'endpoint_disabled' only after another whole span); a delivery whose endpoint was
      * deleted stays as it is. A delivery a node holds leased has its attempt in flight: that
      * attempt is the one asked for, and its recorded outcome (delivered, or the next retry) must
      * not be overwritten, so it is left unchanged. Answers false for an unknown id.
@@ -95,7 +99,7 @@ export function webhookLogQueries(db: Kysely<Database>, dialect: 'sqlite' | 'pos
       const t = now.getTime();
       // One statement: on PostgreSQL it waits for a claim that holds the row, then sees its lease.
       await db.updateTable('webhook_deliveries')
-        .set({ status: 'pending', next_attempt_at: t, delivered_at: null })
+        .set({ status: 'pending', next_attempt_at: t, delivered_at: null, abandoned_reason: null })
         .where('id', '=', id)
         .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<=', t)]))
         .execute();

@@ -11,7 +11,7 @@ import type { Tx } from './sessions.js';
 function outcomeColumns(outcome: DeliveryOutcome, at: number) {
   if (outcome.kind === 'delivered') return { status: 'delivered', delivered_at: at };
   if (outcome.kind === 'retry') return { next_attempt_at: outcome.next_attempt_at.getTime() };
-  return { status: 'abandoned' };
+  return { status: 'abandoned', abandoned_reason: outcome.reason };
 }
 
 function parts(deliveryId: string, attempt: AttemptRecord, outcome: DeliveryOutcome) {

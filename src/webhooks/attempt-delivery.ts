@@ -53,7 +53,7 @@ export function decideOutcome(number: number, result: SendResult, now: Date, ran
   if (result.status !== null && result.status >= 200 && result.status < 300) return { kind: 'delivered' };
   const next = nextAttemptAt(number, now, result.retry_after_ms, random);
   if (next) return { kind: 'retry', next_attempt_at: next };
-  return { kind: 'abandoned', reason: `no success after ${number} attempts; last: ${result.error}` };
+  return { kind: 'abandoned', reason: 'retries_exhausted' };
 }
 
 export async function attemptDelivery(ctx: AttemptContext, d: DueDelivery): Promise<DeliveryOutcome> {

@@ -6,7 +6,8 @@
 // Rows the storage keeps (names are a suggestion):
 //   webhook_deliveries: id, event_id (= webhook-id), endpoint_id, body (exact bytes), state
 //     ('pending' | 'delivered' | 'abandoned'), attempts, next_attempt_at, leased_by, leased_until,
-//     created_at, last_status, delivered_at — written in the transaction of the session change.
+//     created_at, last_status, delivered_at, abandoned_reason — written in the transaction of the
+//     session change.
 //   webhook_attempts: delivery_id, number, started_at, status, duration_ms, error, response_excerpt.
 //   webhook_endpoints: …, status ('enabled' | 'disabled'), disabled_reason, failing_since,
 //     secrets (current + previous until its 24 h end), and the customer's allow_private_webhooks.
@@ -43,10 +44,18 @@ export interface AttemptRecord {
   response_excerpt: string | null;
 }
 
+/**
+ * Why a delivery was abandoned, shown in the merchant's delivery log: its schedule ran out, it was
+ * held for a disabled endpoint longer than the schedule's span (held-deliveries.ts), or its
+ * endpoint was deleted.
+ */
+export const ABANDON_REASONS = ['retries_exhausted', 'endpoint_disabled', 'endpoint_deleted'] as const;
+export type AbandonReason = (typeof ABANDON_REASONS)[number];
+
 export type DeliveryOutcome =
   | { kind: 'delivered' }
   | { kind: 'retry'; next_attempt_at: Date }
-  | { kind: 'abandoned'; reason: string };
+  | { kind: 'abandoned'; reason: AbandonReason };
 
 export interface QueueStats {
   /** Deliveries in state 'pending' (due or not) for enabled endpoints. */
@@ -72,14 +81,27 @@ export interface DeliveryPort {
   /**
    * In one transaction: insert the attempt; if the delivery is still leased by `owner`, set
    * attempts = attempt.number, apply the outcome (delivered: state, delivered_at; retry:
-   * next_attempt_at; abandoned: state) and clear the lease; set the endpoint's failing_since to
-   * null on 'delivered', else to coalesce(failing_since, attempt.started_at). A delivery that is
-   * already 'delivered' never goes back to pending.
+   * next_attempt_at; abandoned: state, abandoned_reason) and clear the lease; set the endpoint's
+   * failing_since to null on 'delivered', else to coalesce(failing_since, attempt.started_at). A
+   * delivery that is already 'delivered' never goes back to pending.
    */
   recordAttempt(owner: string, deliveryId: string, attempt: AttemptRecord, outcome: DeliveryOutcome): Promise<void>;
 
-  /** Marks the endpoint disabled (claimDue skips its deliveries; they wait, not lost, until enable). */
+  /**
+   * Marks the endpoint disabled and sets disabled_at = now (claimDue skips its deliveries; they
+   * wait until enable, or until abandonHeld gives up on them).
+   */
   disableEndpoint(endpointId: string, reason: string, now: Date): Promise<void>;
+
+  /**
+   * Abandons, with abandoned_reason 'endpoint_disabled', up to `limit` pending deliveries that have
+   * been held at least `heldMs`: their endpoint is disabled and was disabled at or before
+   * now - heldMs (a null disabled_at counts as long ago), their next_attempt_at is at or before
+   * now - heldMs, and no live lease holds them. Clears the lease columns; answers how many it
+   * abandoned. Idempotent and bounded, so every node may run it: SQL uses one UPDATE over the
+   * (status, next_attempt_at) index, on PostgreSQL skipping rows another node has locked.
+   */
+  abandonHeld(now: Date, heldMs: number, limit: number): Promise<number>;
 
   /** For the queue-depth and oldest-undelivered-age gauges. */
   queueStats(now: Date): Promise<QueueStats>;

@@ -3,13 +3,15 @@
 // takes them over, so an event is delivered at least once (duplicates allowed, losses not).
 // A sliding pool: the node leases only as many rows as it has free slots and starts each at once,
 // so no leased row waits behind slow attempts until its lease runs out and a second node sends it
-// too (lease-budget.ts); it claims again as slots free up.
+// too (lease-budget.ts); it claims again as slots free up. Once a minute it also abandons what a
+// disabled endpoint has held too long (held-deliveries.ts).
 import type { Registry } from 'prom-client';
 import { leaseProblem } from '../config/webhook-lease.js';
 import type { Clock } from '../core/ids.js';
 import { attemptDelivery, type AttemptContext } from './attempt-delivery.js';
 import { createConnectionPools, type ConnectionPools } from './connection-pools.js';
 import type { DeliveryPort, DueDelivery } from './delivery-port.js';
+import { createHeldSweep } from './held-deliveries.js';
 import { latestStartMs } from './lease-budget.js';
 import type { Random } from './schedule.js';
 import { DEFAULT_TIMEOUT_MS, type sendWebhook } from './sender.js';
@@ -51,6 +53,8 @@ export interface WebhookDispatcher {
   stop(): Promise<void>;
   /** Ask for a claim now (a new event was written, a NOTIFY arrived). */
   wake(): void;
+  /** One batch of the held-delivery sweep that the loop runs every minute; answers how many it abandoned. */
+  abandonHeld(): Promise<number>;
 }
 
 export function createDispatcher(options: DispatcherOptions): WebhookDispatcher {
@@ -76,6 +80,7 @@ export function createDispatcher(options: DispatcherOptions): WebhookDispatcher 
   };
   const wakeSignal = createWakeSignal();
   const slots = createSlotPool(concurrency);
+  const heldSweep = createHeldSweep(options.port, options.clock, options.logger);
   let loop: Promise<void> | null = null;
   let running = false;
 
@@ -117,6 +122,7 @@ export function createDispatcher(options: DispatcherOptions): WebhookDispatcher 
 
   async function run(): Promise<void> {
     while (running) {
+      await heldSweep.runIfDue();
       let r = { asked: 1, claimed: 0 };
       try {
         r = await claimFreeSlots();
@@ -153,5 +159,6 @@ export function createDispatcher(options: DispatcherOptions): WebhookDispatcher 
       if (ownPools) await ctx.pools.close();
     },
     wake: () => wakeSignal.wake(),
+    abandonHeld: () => heldSweep.runOnce(),
   };
 }

@@ -30,6 +30,7 @@ export function deliveryView(d: DeliveryRecord): Record<string, unknown> {
     last_status: d.last_status,
     created_at: iso(d.created_at),
     delivered_at: iso(d.delivered_at),
+    abandoned_reason: d.abandoned_reason,
     attempts: d.attempts.map((a) => ({
       number: a.number,
       started_at: iso(a.started_at),

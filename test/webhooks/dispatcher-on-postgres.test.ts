@@ -14,4 +14,5 @@ describe.runIf(onPostgres)('dispatcher on the SQL port (postgres)', async () => 
   await import('./dispatcher-retry.test.js');
   await import('./dispatcher-loop.test.js');
   await import('./dispatcher-lease.test.js');
+  await import('./dispatcher-held.test.js');
 });

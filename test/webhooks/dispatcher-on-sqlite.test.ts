@@ -11,4 +11,5 @@ describe('dispatcher on the SQL port (sqlite)', async () => {
   await import('./dispatcher-retry.test.js');
   await import('./dispatcher-loop.test.js');
   await import('./dispatcher-lease.test.js');
+  await import('./dispatcher-held.test.js');
 });

@@ -46,7 +46,7 @@ describe('dispatcher: retries', () => {
     const cumulative = RETRY_DELAYS_MS.map((_, i) => RETRY_DELAYS_MS.slice(0, i + 1).reduce((a, b) => a + b, 0));
     expect(await offsets(h, delivery.id, start)).toEqual(cumulative);
     expect(cumulative.at(-1)).toBe(((75 * 60 + 35) * 60 + 5) * 1000); // 75:35:05, as in the spec's table
-    expect(await h.fx.delivery(delivery.id)).toMatchObject({ state: 'abandoned', attempts: 10 });
+    expect(await h.fx.delivery(delivery.id)).toMatchObject({ state: 'abandoned', attempts: 10, abandoned_reason: 'retries_exhausted' });
     expect(r.requests).toHaveLength(10);
     h.clock.advance(30 * DAY);
     expect(await h.dispatcher.runOnce()).toBe(0);

@@ -1,6 +1,7 @@
 // Webhook endpoints and deliveries as the merchant API answers them (API.md §5), and the event body
 // a receiver gets. Strict for the tests that compare them with real answers; open in the document.
 import { z } from 'zod';
+import { ABANDON_REASONS } from '../../webhooks/delivery-port.js';
 import { SESSION_EVENT_TYPES } from '../../webhooks/event.js';
 
 const time = z.iso.datetime();
@@ -48,6 +49,8 @@ export const WebhookDelivery = z.strictObject({
   last_status: z.number().int().nullable(),
   created_at: time,
   delivered_at: time.nullable(),
+  abandoned_reason: z.enum(ABANDON_REASONS).nullable()
+    .describe('Why it was abandoned: its schedule ran out, it was held for a disabled endpoint longer than the schedule (about three days), or its endpoint was deleted; null unless abandoned.'),
   attempts: z.array(WebhookAttempt),
 });
 

@@ -7,6 +7,7 @@ import * as m005 from './005-due-checks-index.js';
 import * as m006 from './006-job-leases.js';
 import * as m007 from './007-erase-after.js';
 import * as m008 from './008-erase-after-unset.js';
+import * as m009 from './009-webhook-abandoned-reason.js';
 
 // Static list: migrations ship inside the package, no directory scanning at run time.
 const MIGRATIONS: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '006-job-leases': m006,
   '007-erase-after': m007,
   '008-erase-after-unset': m008,
+  '009-webhook-abandoned-reason': m009,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,6 +1,6 @@
 // The in-memory DeliveryPort: reference behaviour for the SQL implementation (see the contract
 // comments in src/webhooks/delivery-port.ts). Tests only.
-import type { AttemptRecord, DeliveryOutcome, DeliveryPort, DueDelivery, QueueStats } from '../../../src/webhooks/delivery-port.js';
+import type { AbandonReason, AttemptRecord, DeliveryOutcome, DeliveryPort, DueDelivery, QueueStats } from '../../../src/webhooks/delivery-port.js';
 import type { PortFixture } from './port-fixture.js';
 
 export interface MemoryEndpoint {
@@ -10,6 +10,7 @@ export interface MemoryEndpoint {
   allow_private: boolean;
   status: 'enabled' | 'disabled';
   disabled_reason: string | null;
+  disabled_at: Date | null;
   failing_since: Date | null;
 }
 
@@ -24,7 +25,7 @@ export interface MemoryDelivery {
   leased_by: string | null;
   leased_until: Date | null;
   created_at: Date;
-  abandoned_reason: string | null;
+  abandoned_reason: AbandonReason | null;
 }
 
 export class MemoryDeliveryPort implements DeliveryPort {
@@ -35,7 +36,7 @@ export class MemoryDeliveryPort implements DeliveryPort {
 
   addEndpoint(fields: Pick<MemoryEndpoint, 'url' | 'secrets'> & Partial<MemoryEndpoint>): MemoryEndpoint {
     const endpoint: MemoryEndpoint = {
-      id: `whep_${++this.seq}`, allow_private: true, status: 'enabled', disabled_reason: null, failing_since: null, ...fields,
+      id: `whep_${++this.seq}`, allow_private: true, status: 'enabled', disabled_reason: null, disabled_at: null, failing_since: null, ...fields,
     };
     this.endpoints.set(endpoint.id, endpoint);
     return endpoint;
@@ -90,10 +91,23 @@ export class MemoryDeliveryPort implements DeliveryPort {
     }
   }
 
-  async disableEndpoint(endpointId: string, reason: string): Promise<void> {
+  async disableEndpoint(endpointId: string, reason: string, now: Date): Promise<void> {
     const e = this.endpoints.get(endpointId)!;
+    if (e.status !== 'enabled') return;
     e.status = 'disabled';
     e.disabled_reason = reason;
+    e.disabled_at = now;
+  }
+
+  async abandonHeld(now: Date, heldMs: number, limit: number): Promise<number> {
+    const cutoff = now.getTime() - heldMs;
+    const held = [...this.deliveries.values()].filter((d) => {
+      const e = this.endpoints.get(d.endpoint_id);
+      return d.state === 'pending' && d.next_attempt_at.getTime() <= cutoff && (!d.leased_until || d.leased_until <= now)
+        && e?.status === 'disabled' && (!e.disabled_at || e.disabled_at.getTime() <= cutoff);
+    }).slice(0, limit);
+    for (const d of held) Object.assign(d, { state: 'abandoned', abandoned_reason: 'endpoint_disabled', leased_by: null, leased_until: null });
+    return held.length;
   }
 
   async queueStats(): Promise<QueueStats> {

@@ -15,6 +15,7 @@ export interface FixtureDelivery {
   attempts: number;
   next_attempt_at: Date;
   leased_by: string | null;
+  abandoned_reason: string | null;
 }
 
 export interface PortFixture {

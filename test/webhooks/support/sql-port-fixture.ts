@@ -47,7 +47,7 @@ export async function createPortFixture(): Promise<PortFixture> {
     return {
       id: e.id, url: e.url, secrets: openSecrets(sealer, e.id, e.secrets_sealed).map((s) => s.secret),
       allow_private: Boolean(e.allow_private_webhooks), status: e.status as FixtureEndpoint['status'],
-      disabled_reason: e.disabled_reason, failing_since: date(e.failing_since),
+      disabled_reason: e.disabled_reason, disabled_at: date(e.disabled_at), failing_since: date(e.failing_since),
     };
   }
 
@@ -65,10 +65,11 @@ export async function createPortFixture(): Promise<PortFixture> {
       return endpoint(e.id);
     },
     async updateEndpoint(id, fields) {
-      const { allow_private, secrets, failing_since, ...rest } = fields;
+      const { allow_private, secrets, failing_since, disabled_at, ...rest } = fields;
       const values: Record<string, unknown> = { ...rest };
       if (secrets) values.secrets_sealed = sealSecrets(sealer, id, storedSecrets(secrets));
       if (failing_since !== undefined) values.failing_since = failing_since?.getTime() ?? null;
+      if (disabled_at !== undefined) values.disabled_at = disabled_at?.getTime() ?? null;
       if (Object.keys(values).length) await db.updateTable('webhook_endpoints').set(values).where('id', '=', id).execute();
       if (allow_private !== undefined) {
         const { customer_id } = await db.selectFrom('webhook_endpoints').select('customer_id').where('id', '=', id).executeTakeFirstOrThrow();
@@ -92,7 +93,7 @@ export async function createPortFixture(): Promise<PortFixture> {
       const d = await db.selectFrom('webhook_deliveries').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
       return {
         id: d.id, event_id: d.event_id, state: d.status as FixtureDelivery['state'], attempts: Number(d.attempts),
-        next_attempt_at: new Date(Number(d.next_attempt_at)), leased_by: d.lease_owner,
+        next_attempt_at: new Date(Number(d.next_attempt_at)), leased_by: d.lease_owner, abandoned_reason: d.abandoned_reason,
       };
     },
     async attemptsOf(deliveryId) {
