@@ -27,10 +27,27 @@ function sameDigest(expected: string, secret: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Stored value: `<n|c|u>:<mode>:<sha256 hex>` (nonce, cookie, cookie used once); else no binding. */
-function parse(value: string | null): { kind: 'n' | 'c' | 'u'; mode: ReturnMode; digest: string } | null {
-  const m = /^([ncu]):(top|popup):([0-9a-f]{64})$/.exec(value ?? '');
-  return m ? { kind: m[1] as 'n' | 'c' | 'u', mode: m[2] as ReturnMode, digest: m[3] } : null;
+/**
+ * Stored value: `<n|c|u>:<mode>:<sha256 hex>` (nonce, cookie, cookie used once); else no binding.
+ * A used cookie carries `:<ms>` while its return exchanges the code (since when); the time is
+ * dropped when the exchange is over, whatever its outcome. Earlier versions stored `u` without it.
+ */
+function parse(value: string | null): { kind: 'n' | 'c' | 'u'; mode: ReturnMode; digest: string; since: number | null } | null {
+  const m = /^([ncu]):(top|popup):([0-9a-f]{64})(?::(\d{1,15}))?$/.exec(value ?? '');
+  if (!m || (m[4] !== undefined && m[1] !== 'u')) return null;
+  return { kind: m[1] as 'n' | 'c' | 'u', mode: m[2] as ReturnMode, digest: m[3], since: m[4] === undefined ? null : Number(m[4]) };
+}
+
+/**
+ * Longer than a return's code exchange can take (token, UserInfo and key set calls, 30 s each at
+ * most in openid-client): an exchange marked earlier than this was abandoned (its node stopped).
+ */
+export const EXCHANGE_LIMIT_MS = 120_000;
+
+/** Whether a return of this session is exchanging its code now (claimed, not over, not abandoned). */
+export async function exchanging(store: Store, s: Session, now: Date): Promise<boolean> {
+  const since = parse(await store.getCallbackBinding(s.id))?.since ?? null;
+  return since !== null && now.getTime() - since < EXCHANGE_LIMIT_MS;
 }
 
 /**
@@ -72,8 +89,13 @@ export async function spendGoNonce(store: Store, reply: FastifyReply, s: Session
 
 export interface Returning {
   mode: ReturnMode;
-  /** Marks this return as the one that exchanges the code; false when another request already did. */
-  claim(): Promise<boolean>;
+  /**
+   * Marks this return as the one that exchanges the code (from `now`); false when another request
+   * already did. A click meanwhile waits for the exchange instead of replacing its request.
+   */
+  claim(now: Date): Promise<boolean>;
+  /** The claimed exchange is over (its outcome written, or none): a click may rebuild again. */
+  over(): Promise<void>;
 }
 
 /** The window coming back, or null when it is not the browser that went out. */
@@ -82,8 +104,19 @@ export async function returning(store: Store, req: FastifyRequest, s: Session): 
   const stored = parse(current);
   const secret = req.cookies?.[cookieName(s)] ?? req.cookies?.[earlierCookieName(s)];
   if (!stored || stored.kind === 'n' || !secret || !sameDigest(stored.digest, secret)) return null;
+  const used = `u:${stored.mode}:${stored.digest}`;
+  let claimed: string | null = null;
   // Two returns at once (a double submit) must not both exchange: the loser's invalid_grant could
   // otherwise fail the session before the winner completes it.
-  const claim = async () => stored.kind === 'c' && store.swapCallbackBinding(s.id, current as string, `u:${stored.mode}:${stored.digest}`);
-  return { mode: stored.mode, claim };
+  const claim = async (now: Date) => {
+    const next = `${used}:${now.getTime()}`;
+    if (stored.kind !== 'c' || !(await store.swapCallbackBinding(s.id, current as string, next))) return false;
+    claimed = next;
+    return true;
+  };
+  // Only our own mark: a newer go URL minted meanwhile (an abandoned exchange) stays.
+  const over = async () => {
+    if (claimed) await store.swapCallbackBinding(s.id, claimed, used);
+  };
+  return { mode: stored.mode, claim, over };
 }

@@ -10,6 +10,7 @@ import { callbackKey } from '../providers/oidc/authorize.js';
 import { OIDC_METHODS, type OidcMethod } from '../providers/oidc/profiles/index.js';
 import type { HttpDeps } from './deps.js';
 import { requireBinding } from './flow-binding.js';
+import { afterExchange } from './oidc-exchange-wait.js';
 import { sendPopupDone, sendProblem } from './oidc-pages.js';
 import { mintGoNonce, returning, spendGoNonce, wentOut, type ReturnMode } from './oidc-return-binding.js';
 import { finishUrl, redirectUrl } from './session-view.js';
@@ -31,6 +32,10 @@ const GoParams = Token.extend({ nonce: z.string().min(20).max(64) });
 const GoBody = z.object({ popup: z.boolean().optional() }).strict();
 const CallbackParams = z.object({ method: z.string().max(32) });
 const MethodParams = z.object({ method: z.enum(OIDC_METHODS as [OidcMethod, ...OidcMethod[]]) });
+/** How long a click waits for a return's exchange (a few seconds, usually less than one). */
+const CLICK_WAIT_MS = 10_000;
+/** How long a double submit's second return waits for the first one's outcome. */
+const RETURN_WAIT_MS = 15_000;
 
 /** Query values as strings; repeated parameters are ambiguous and dropped (RFC 6749 §3.1). */
 function callbackParams(query: unknown): Record<string, string> {
@@ -51,14 +56,11 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     return svc.expireIfDue(s);
   }
 
-  /** A concurrent return is exchanging the code: wait (bounded) for the session it ends. */
-  async function settled(s: Session): Promise<Session> {
-    const change = deps.feed.next(s.id, 15_000); // subscribed before the re-read: no change is missed
-    const now = (await store.getSession(s.id)) ?? s;
-    if (isFinal(now.status)) return now;
-    await change;
-    return (await store.getSession(s.id)) ?? s;
-  }
+  /** Waits (bounded) while a return of this session exchanges its code; the session as it then is. */
+  const waitExchange = async (s: Session, ms: number) => {
+    const w = await afterExchange(deps, s, ms);
+    return { ...w, session: await svc.expireIfDue(w.session) };
+  };
 
   /** The authorize URL while the session waits for the provider, else null. */
   const authorizeUrl = (s: Session, ip: string): string | null => {
@@ -88,6 +90,12 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     requireBinding(req, s);
     const body = parse(GoBody, req.body ?? {});
     if (isFinal(s.status)) throw new ApiError('session_final', 'The session has already ended.');
+    // The popup may be back and exchanging the code while the frame's button is pressed again: a
+    // request replaced under that exchange would throw its login away. Its outcome decides.
+    const waited = await waitExchange(s, CLICK_WAIT_MS);
+    s = waited.session;
+    if (isFinal(s.status)) throw new ApiError('session_final', 'The session has already ended.');
+    if (waited.exchanging) throw new ApiError('provider_unavailable', 'A return from the identity provider is still being completed; try again in a moment.');
     s = await driver.reauthorize(s, req.ip, await wentOut(store, s));
     if (isFinal(s.status)) throw new ApiError('session_final', 'The session has already ended.');
     if (!authorizeUrl(s, req.ip)) throw new ApiError('invalid_request', 'This session has no provider step to open.');
@@ -119,8 +127,14 @@ export async function oidcRoutes(app: FastifyInstance, deps: HttpDeps): Promise<
     if (!back) return sendProblem(reply, 'other_browser', locale);
     let s = await svc.expireIfDue(found);
     // A used state (the session already ended) changes nothing; the same browser is sent on.
-    if (s.status === 'pending' && (await back.claim())) s = await driver.callback(s, params, req.ip);
-    else if (s.status === 'pending') s = await settled(s);
+    if (s.status === 'pending' && (await back.claim(deps.clock.now()))) {
+      try {
+        s = await driver.callback(s, params, req.ip);
+      } finally {
+        // Left marked (the database failing here): clicks wait, then rebuild once the mark is old.
+        await back.over().catch(() => undefined);
+      }
+    } else if (s.status === 'pending') s = (await waitExchange(s, RETURN_WAIT_MS)).session;
     if (!isFinal(s.status)) return sendProblem(reply, 'try_again', locale);
     if (back.mode === 'popup') return sendPopupDone(reply, locale);
     return reply.redirect(finishUrl(s) ?? redirectUrl(s, config.publicUrl), 303);

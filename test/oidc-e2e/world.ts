@@ -1,6 +1,7 @@
 // One broker (real HTTP, real database) with the three OIDC test IdPs as its upstreams, a merchant
 // site on another site (localhost vs 127.0.0.1), and helpers for the person's side in Chromium.
 import type { Page } from 'playwright-core';
+import type { Clock } from '../../src/core/ids.js';
 import type { DevOidcIdps, TestIdpTuning } from '../../src/providers/oidc/dev-idps.js';
 import { serveDevOidcIdps } from '../../src/providers/oidc/dev-upstreams.js';
 import { generateBrokerKeys } from '../../src/providers/oidc/keys.js';
@@ -25,9 +26,11 @@ async function configuredKeys(): Promise<Record<string, string>> {
   return Object.fromEntries(OIDC_METHODS.map((m) => [`${envPrefix(m)}KEYS`, set]));
 }
 
-export async function startOidcWorld(dialect: 'sqlite' | 'postgres' = 'sqlite', idp: Partial<Record<OidcMethod, TestIdpTuning>> = {}): Promise<OidcWorld> {
+export async function startOidcWorld(
+  dialect: 'sqlite' | 'postgres' = 'sqlite', idp: Partial<Record<OidcMethod, TestIdpTuning>> = {}, opts: { clock?: Clock } = {},
+): Promise<OidcWorld> {
   const shop = await startMerchantSite();
-  const b = await startBroker(dialect, { env: await configuredKeys() });
+  const b = await startBroker(dialect, { env: await configuredKeys(), clock: opts.clock });
   const idps = await serveDevOidcIdps(b.broker.oidc, b.url, { host: '127.0.0.1', idp });
   const { key } = await b.addCustomer({ name: 'OIDC shop', targets: [`${shop.origin}/done`, `${shop.origin}/error`], frame_origins: [shop.origin] });
   return {

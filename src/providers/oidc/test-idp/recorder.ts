@@ -11,6 +11,7 @@ export interface Recorded {
   body: unknown;
 }
 
+/** May be async: a test holds an answer (the OP already made it) to act while the broker waits. */
 export type Tamper = (body: unknown) => unknown;
 
 /** An answer given instead of the OP's, once: the OP never sees the request (a gateway's 5xx). */
@@ -75,7 +76,7 @@ export function recorderMiddleware(recorder: Recorder) {
     }
     if (ctx.path.startsWith('/interaction/')) return;
     const tamper = failure ? undefined : recorder.tamper.get(ctx.path);
-    if (tamper) ctx.body = tamper(ctx.body);
+    if (tamper) ctx.body = await tamper(ctx.body);
     const params = ctx.method === 'GET' ? { ...ctx.query } : wireBody(ctx);
     recorder.records.push({
       path: ctx.path,
