@@ -50,6 +50,8 @@ export const SESSION_ERRORS = {
   provider_error: 'The provider answered with an error that has no more specific code.',
   invalid_request: 'The provider order could not be made from the session\'s options (e.g. a BankID phone order without `personal_number`).',
   invalid_token: 'A token from the provider failed its signature, encryption or claim checks.',
+  // Kept for sessions stored by earlier versions, which a merchant may still read.
+  state_mismatch: 'No longer produced; found only on sessions failed by earlier versions: the provider callback\'s `state` did not belong to the session. Such a callback now changes no session (API.md §3).',
   session_cancelled: 'The merchant cancelled the session.',
   session_expired: 'The session passed `expires_at` before it ended.',
 } as const satisfies Record<string, string>;
