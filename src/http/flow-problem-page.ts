@@ -5,27 +5,17 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Locale } from '../core/types.js';
 import { pickLocale } from './accept-language.js';
-import { problemKey, problemText } from './flow-problem-messages.js';
-import { esc } from './html.js';
+import { t } from './i18n.js';
+import { personPage } from './person-page.js';
+import { pageText } from './person-page-messages.js';
 
-export function renderProblemPage(locale: Locale, status: number): string {
-  const title = problemText(locale, 'title');
-  return `<!doctype html>
-<html lang="${esc(locale)}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${esc(title)}</title>
-<link rel="stylesheet" href="/assets/flow.css">
-</head>
-<body>
-<main>
-  <h1>${esc(title)}</h1>
-  <p id="status" role="alert">${esc(problemText(locale, problemKey(status)))}</p>
-</main>
-</body>
-</html>`;
+/** The words for a refused page, from the problem's status (API.md §6). */
+export function refusalText(locale: Locale, status: number): string {
+  if (status === 404 || status === 400) return pageText(locale, 'refused_not_found');
+  // Bound to another browser: the words the workflow page itself shows for it.
+  if (status === 403 || status === 409) return t(locale, 'bound_elsewhere');
+  if (status === 429) return pageText(locale, 'refused_rate_limited');
+  return pageText(locale, 'refused_other');
 }
 
 /**
@@ -34,8 +24,7 @@ export function renderProblemPage(locale: Locale, status: number): string {
  * framing is refused, as the page cannot name a customer whose frame origins it could allow.
  */
 export function problemPage(req: FastifyRequest, reply: FastifyReply, locale: Locale | null): string {
-  reply.header('content-security-policy', "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'");
-  reply.header('cache-control', 'no-store');
-  reply.type('text/html; charset=utf-8');
-  return renderProblemPage(locale ?? pickLocale(req.headers['accept-language']), reply.statusCode);
+  const lang = locale ?? pickLocale(req.headers['accept-language']);
+  const text = refusalText(lang, reply.statusCode);
+  return personPage(reply, { locale: lang, title: pageText(lang, 'refused_title'), text, role: 'alert', images: true });
 }
