@@ -211,7 +211,8 @@ describe('workflow page and demo eID', () => {
 describe('page actions of another method', () => {
   let b: TestBroker;
   const callbacks: Record<string, string>[] = [];
-  // A stand-in for an OIDC method: its callback would end the session, as a real one does on a bad state.
+  // A stand-in for an OIDC method whose callback, if /action ever reached it, would end the session:
+  // the test shows /action never calls it (the real adapter refuses a bad state without an outcome).
   const oidcLike: Provider = {
     method: 'fi-ftn',
     operations: ['authenticate'],
@@ -221,7 +222,7 @@ describe('page actions of another method', () => {
     },
     async callback(_state, params) {
       callbacks.push(params);
-      return { kind: 'failed', code: 'state_mismatch', message: 'The callback does not belong to this session.' };
+      return { kind: 'failed', code: 'provider_error', message: 'A callback that should never have been called.' };
     },
     view() {
       return { redirect_url: 'http://127.0.0.1:9/authorize' };
