@@ -159,7 +159,8 @@ export function providerContract(subject: ProviderSubject): void {
       ...ALL_OPERATIONS.filter((op) => !subject.operations.includes(op)).map((operation) => ({ what: `operation ${operation}`, over: { operation }, value: operation, code: 'operation_not_supported' })),
       ...ALL_FLOWS.filter((flow) => !subject.flows.includes(flow)).map((flow) => ({ what: `flow ${flow}`, over: { flow }, value: flow, code: 'flow_not_supported' })),
     ];
-    it.runIf(undeclared.length === 0)('can do every operation and flow of API.md (nothing to refuse)', () => {
+    // Registered only where it applies, so a run lists no skipped check.
+    if (undeclared.length === 0) it('can do every operation and flow of API.md (nothing to refuse)', () => {
       expect(sorted(env.provider.operations)).toEqual(sorted(ALL_OPERATIONS));
       expect(sorted(env.provider.flows)).toEqual(sorted(ALL_FLOWS));
     });
@@ -211,7 +212,8 @@ export function providerContract(subject: ProviderSubject): void {
       expect(done.signature ?? null, 'authenticate carries no signature').toBeNull();
     });
 
-    it.runIf(subject.renewsStepOnClick)('renews a spent browser step on the click: fresh state, new callback key, still completes', async () => {
+    // Registered only where it applies, so a run lists no skipped check.
+    if (subject.renewsStepOnClick) it('renews a spent browser step on the click: fresh state, new callback key, still completes', async () => {
       const started = await startPending();
       expect(reauthorizeOf(env.provider), 'the provider offers reauthorize').toBeTypeOf('function');
       // `opened`: the first trip already went out with this step, so it must not be handed out again.
@@ -229,7 +231,8 @@ export function providerContract(subject: ProviderSubject): void {
       }
     });
 
-    it.runIf(subject.operations.includes('sign'))('signs: complete, and any signature is over the text asked for', async () => {
+    // Registered only where it applies, so a run lists no skipped check.
+    if (subject.operations.includes('sign')) it('signs: complete, and any signature is over the text asked for', async () => {
       const started = await startPending({ operation: 'sign', options: { ...startContext().options, sign: SIGN } });
       const { state, done: acted } = await click(started.state, env.person.approve);
       const done = await settle(state, acted);
