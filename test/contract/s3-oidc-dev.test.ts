@@ -5,14 +5,14 @@
 // unknown, already used, or bound to another browser changes no session": a forged state, the
 // callback from a fresh browser, and the callback replayed after completion leave the session's
 // read (version, status, updated_at, everything) as it was.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, MerchantSite } from './harness/chromium.js';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { MerchantSite } from './harness/chromium.js';
 import { dialects } from './harness/databases.js';
-import { startDev, type Dev } from './harness/dev.js';
+import type { Dev } from './harness/dev.js';
 import type { Api } from './harness/http.js';
 import { holdCallback, logInAtIdp } from './harness/oidc-idp.js';
-import { eventually } from './harness/processes.js';
+import { oidcDevWorld } from './harness/oidc-dev-world.js';
 
 const DIALECTS = await dialects();
 
@@ -34,38 +34,19 @@ function expectBirthMatches(identity: any): void {
   expect([y % 100, m, d]).toEqual([yy, month, day]);
 }
 
-let browser: Browser;
-let merchant: MerchantSite;
-beforeAll(async () => {
-  [browser, merchant] = await Promise.all([launchChromium(), new MerchantSite().start()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await merchant?.close();
-});
 
 describe.each(DIALECTS)('API.md §3 OIDC methods through idbridge dev (%s)', (dialect) => {
+  const w = oidcDevWorld(dialect, 'OIDC Shop');
   let dev: Dev;
   let api: Api;
   let target: string;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    dev = await startDev(dialect);
-    target = `${merchant.origin}/return`;
-    api = (await dev.customer(['--name', 'OIDC Shop', '--target', target])).api;
-    // A customer added with the CLI reaches the running dev within 5 s (API.md §1).
-    const ready = await eventually(async () => (await api.post('/v1/sessions', { method: 'no-bankid', target })).status === 201, 8000, 250);
-    if (!ready) throw new Error('the CLI customer never reached dev');
-  }, 90_000);
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  let merchant: MerchantSite;
+  beforeAll(() => {
+    ({ dev, api, target, merchant } = w);
   });
-  afterAll(() => dev?.stop());
 
   async function newPage(): Promise<Page> {
-    const ctx = await browser.newContext();
-    contexts.push(ctx);
+    const ctx = await w.newContext();
     return ctx.newPage();
   }
 

@@ -5,53 +5,34 @@
 // the click and never inside the frame; after the login the frame posts its message to the parent
 // and navigates itself to target, the merchant's page staying where it is. (Full page: the IdP opens
 // top-level, s3-oidc-dev.test.ts.)
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, MerchantSite } from './harness/chromium.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { MerchantSite } from './harness/chromium.js';
 import { dialects } from './harness/databases.js';
-import { startDev, type Dev } from './harness/dev.js';
+import type { Dev } from './harness/dev.js';
 import type { Api } from './harness/http.js';
 import { logInAtIdp } from './harness/oidc-idp.js';
-import { eventually } from './harness/processes.js';
+import { oidcDevWorld } from './harness/oidc-dev-world.js';
 
 const DIALECTS = await dialects();
 const METHODS = ['no-bankid', 'dk-mitid', 'fi-ftn'] as const;
 
-let browser: Browser;
-let merchant: MerchantSite;
-beforeAll(async () => {
-  [browser, merchant] = await Promise.all([launchChromium(), new MerchantSite().start()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await merchant?.close();
-});
 
 describe.each(DIALECTS)('API.md §4 OIDC provider steps from a cross-site iframe, idbridge dev (%s)', (dialect) => {
+  const w = oidcDevWorld(dialect, 'Framing Shop', { frame: true });
   let dev: Dev;
   let api: Api;
   let target: string;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    dev = await startDev(dialect);
-    target = `${merchant.origin}/return`;
-    api = (await dev.customer(['--name', 'Framing Shop', '--target', target, '--frame-origin', merchant.origin])).api;
-    const ready = await eventually(async () => (await api.post('/v1/sessions', { method: 'no-bankid', target, frame_origin: merchant.origin })).status === 201, 8000, 250);
-    if (!ready) throw new Error('the CLI customer never reached dev');
-  }, 90_000);
-  afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((c) => c.close()));
+  let merchant: MerchantSite;
+  beforeAll(() => {
+    ({ dev, api, target, merchant } = w);
   });
-  afterAll(() => dev?.stop());
 
   for (const method of METHODS) {
     it(`${method}: the provider button opens the IdP in a new window, not in the frame; the frame then moves on`, async () => {
       const idpOrigin = new URL(dev.idps[method]).origin;
       expect(new URL(dev.url).hostname).not.toBe(new URL(merchant.origin).hostname); // cross-site
       const s = await api.create({ method, target, relay_state: `framed-${method}`, frame_origin: merchant.origin });
-      const ctx = await browser.newContext();
-      contexts.push(ctx);
+      const ctx = await w.newContext();
       const page = await ctx.newPage();
       const embedUrl = `${merchant.origin}/embed?src=${encodeURIComponent(s.redirect_url)}`;
       // Every document the IdP serves, and in which frame: none may load inside the merchant's page.
