@@ -1,55 +1,28 @@
 // se-bankid end to end in real Chromium (issue 3): the merchant creates a session, the page shows
 // the animated QR code, the test scans it through the simulated app, the collector finishes the
 // session server-side, and the browser lands on target. Simulator over mutual TLS; nothing mocked.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { qrSvg } from '../../src/providers/bankid-se/index.js';
 import { verifySimulatorSignature } from '../../src/providers/bankid-se/simulator/index.js';
-import { chromiumAvailable, launchChromium } from '../support/chromium.js';
-import { startMerchantSite, type MerchantSite } from '../support/merchant-site.js';
+import { chromiumAvailable } from '../support/chromium.js';
+import type { MerchantSite } from '../support/merchant-site.js';
 import { startReceiver } from '../webhooks/support/receiver.js';
-import { PERSON, startBankIdWorld, waitFor, type BankIdWorld } from './support.js';
+import { bankIdShop } from './shop-world.js';
+import { PERSON, waitFor, type BankIdWorld } from './support.js';
 
 describe.runIf(chromiumAvailable())('se-bankid in Chromium', () => {
+  const world = bankIdShop({}, { relay_state: 'cart-9' });
+  const { create, read, open } = world;
   let w: BankIdWorld;
   let shop: MerchantSite;
   let browser: Browser;
   let ctx: BrowserContext;
   let key: string;
-
-  beforeAll(async () => {
-    shop = await startMerchantSite();
-    w = await startBankIdWorld();
-    key = (await w.b.addCustomer({ name: 'BankID shop', targets: [`${shop.origin}/done`, `${shop.origin}/error`], frame_origins: [shop.origin] })).key;
-    browser = await launchChromium();
-    // The simulator's app page has a certificate from its own test CA.
-    ctx = await browser.newContext({ ignoreHTTPSErrors: true });
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-    await w?.close();
-    await shop?.close();
+  beforeAll(() => {
+    ({ w, shop, browser, ctx, key } = world);
   });
-
-  const create = async (extra: Record<string, unknown> = {}) => {
-    const r = await w.b.api('/v1/sessions', { method: 'POST', key, json: { method: 'se-bankid', target: `${shop.origin}/done`, target_error: `${shop.origin}/error`, relay_state: 'cart-9', ...extra } });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return r.body;
-  };
-  const read = async (id: string) => (await w.b.api(`/v1/sessions/${id}`, { key })).body;
-
-  /** Opens the page and records every QR code the page fetched (the page's own network). */
-  async function open(s: { redirect_url: string }): Promise<{ page: Page; codes: string[] }> {
-    const page = await ctx.newPage();
-    const codes: string[] = [];
-    page.on('response', (res) => {
-      if (!res.url().endsWith('/bankid/qr') || res.status() !== 200) return;
-      res.json().then((b: { qr_data: string }) => codes.push(b.qr_data), () => undefined);
-    });
-    await page.goto(s.redirect_url);
-    return { page, codes };
-  }
 
   async function showQr(s: { redirect_url: string }, choose = true) {
     const opened = await open(s);

@@ -3,11 +3,12 @@
 // starts at the person's answer"). The simulator's start window is cut from BankID's 30 s to 3 s,
 // so waiting past it is quick; a control case shows that an order started at load does fail then.
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rfaText } from '../../src/providers/bankid-se/index.js';
-import { chromiumAvailable, launchChromium } from '../support/chromium.js';
-import { startMerchantSite, type MerchantSite } from '../support/merchant-site.js';
-import { OffsetClock, PERSON, startBankIdWorld, type BankIdWorld } from './support.js';
+import { chromiumAvailable } from '../support/chromium.js';
+import type { MerchantSite } from '../support/merchant-site.js';
+import { bankIdShop } from './shop-world.js';
+import { OffsetClock, PERSON, type BankIdWorld } from './support.js';
 
 const START_WINDOW_MS = 3000;
 const QUESTION = rfaText('RFA20', 'en');
@@ -15,43 +16,20 @@ const ANDROID_UA = 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe.runIf(chromiumAvailable())('se-bankid device auto: the order starts at the answer', () => {
+  const world = bankIdShop({ timing: { startTimeoutMs: START_WINDOW_MS } });
+  const { create, read } = world;
   let w: BankIdWorld;
   let shop: MerchantSite;
   let browser: Browser;
   let ctx: BrowserContext;
   let key: string;
-
-  beforeAll(async () => {
-    shop = await startMerchantSite();
-    w = await startBankIdWorld({}, { timing: { startTimeoutMs: START_WINDOW_MS } });
-    key = (await w.b.addCustomer({ name: 'BankID shop', targets: [`${shop.origin}/done`, `${shop.origin}/error`], frame_origins: [shop.origin] })).key;
-    browser = await launchChromium();
-    ctx = await browser.newContext({ ignoreHTTPSErrors: true });
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-    await w?.close();
-    await shop?.close();
+  beforeAll(() => {
+    ({ w, shop, browser, ctx, key } = world);
   });
-
-  const create = async (extra: Record<string, unknown> = {}) => {
-    const r = await w.b.api('/v1/sessions', { method: 'POST', key, json: { method: 'se-bankid', target: `${shop.origin}/done`, target_error: `${shop.origin}/error`, ...extra } });
-    expect(r.status, JSON.stringify(r.body)).toBe(201);
-    return r.body;
-  };
-  const read = async (id: string) => (await w.b.api(`/v1/sessions/${id}`, { key })).body;
   const auths = () => w.sim.calls.filter((c) => c.endpoint === 'auth').length;
   const ordersOf = (s: { redirect_url: string }) => w.sim.orders.pending().filter((o) => o.returnUrl === s.redirect_url);
 
-  async function open(s: { redirect_url: string }, c: BrowserContext = ctx): Promise<{ page: Page; codes: string[] }> {
-    const page = await c.newPage();
-    const codes: string[] = [];
-    page.on('response', (res) => {
-      if (res.url().endsWith('/bankid/qr') && res.status() === 200) res.json().then((b: { qr_data: string }) => codes.push(b.qr_data), () => undefined);
-    });
-    await page.goto(s.redirect_url);
-    return { page, codes };
-  }
+  const open = (s: { redirect_url: string }, c?: BrowserContext) => world.open(s, c);
 
   /** The page asks, bound, with nothing started; then the person reads past the start window. */
   async function askedAndWaited(page: Page, s: { id: string; redirect_url: string }, authsBefore: number) {
@@ -228,23 +206,11 @@ describe.runIf(chromiumAvailable())('se-bankid device auto: the order starts at 
 });
 
 describe.runIf(chromiumAvailable())('se-bankid device auto: a question never answered', () => {
-  let w: BankIdWorld;
-  let shop: MerchantSite;
-  let browser: Browser;
   const brokerClock = new OffsetClock();
-
-  beforeAll(async () => {
-    shop = await startMerchantSite();
-    w = await startBankIdWorld({}, { brokerClock });
-    browser = await launchChromium();
-  }, 30_000);
-  afterAll(async () => {
-    await browser?.close();
-    await w?.close();
-    await shop?.close();
-  });
+  const world = bankIdShop({ brokerClock });
 
   it('keeps the session created and ends it expired at expires_at, as an unopened one; the open page shows it', async () => {
+    const { w, shop, browser } = world;
     const { key } = await w.b.addCustomer({ name: 'Shop', targets: [`${shop.origin}/error`] });
     const s = (await w.b.api('/v1/sessions', { method: 'POST', key, json: { method: 'se-bankid', expires_in: 60, target_error: `${shop.origin}/error` } })).body;
     const page = await (await browser.newContext()).newPage();
