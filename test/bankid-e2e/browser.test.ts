@@ -1,7 +1,7 @@
 // se-bankid end to end in real Chromium (issue 3): the merchant creates a session, the page shows
 // the animated QR code, the test scans it through the simulated app, the collector finishes the
 // session server-side, and the browser lands on target. Simulator over mutual TLS; nothing mocked.
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { Webhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { qrSvg } from '../../src/providers/bankid-se/index.js';
@@ -17,11 +17,10 @@ describe.runIf(chromiumAvailable())('se-bankid in Chromium', () => {
   const { create, read, open } = world;
   let w: BankIdWorld;
   let shop: MerchantSite;
-  let browser: Browser;
   let ctx: BrowserContext;
   let key: string;
   beforeAll(() => {
-    ({ w, shop, browser, ctx, key } = world);
+    ({ w, shop, ctx, key } = world);
   });
 
   async function showQr(s: { redirect_url: string }, choose = true) {
