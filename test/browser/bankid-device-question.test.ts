@@ -91,4 +91,29 @@ describe.runIf(chromiumAvailable())('se-bankid device question in Chromium', () 
       await other.close();
     }
   });
+
+  it('a forced device whose start BankID cannot take yet is tried again, not left empty', async () => {
+    let refusals = 2;
+    const busy: Provider = {
+      ...bankIdLike,
+      async start(ctx) {
+        if (refusals-- > 0) return { kind: 'retry', after_ms: 2000, reason: 'unavailable' };
+        return bankIdLike.start(ctx);
+      },
+    };
+    const other = await startBroker('sqlite', { providers: [busy] });
+    try {
+      const s = (await other.api('/v1/sessions', { method: 'POST', json: { method: 'se-bankid', device: 'other_device' } })).body;
+      const ctx = await browser.newContext();
+      const page = await ctx.newPage();
+      await page.goto(s.redirect_url);
+      await expect.poll(() => page.locator('#status').textContent(), { timeout: 5000 }).toBe('Something went wrong. Try again.');
+      // two refusals, then the page's own retries (3 s apart) start the order
+      await expect.poll(async () => (await other.api(`/v1/sessions/${s.id}`)).body.status, { timeout: 15_000, interval: 250 }).toBe('pending');
+      expect(starts.filter((id) => id === s.id)).toHaveLength(1);
+      await ctx.close();
+    } finally {
+      await other.close();
+    }
+  }, 30_000);
 });

@@ -281,7 +281,7 @@ describe('the se-bankid page before the device question is answered', () => {
     expect(rfaText('RFA20', 'sv')).toMatch(/^Vill du identifiera dig eller skriva under/);
   });
 
-  it('binding starts nothing (the session stays created); /start then starts the order once', async () => {
+  it('the server side the asking page relies on: binding starts nothing (the session stays created); /start starts the order once', async () => {
     const s = (await b.api('/v1/sessions', { method: 'POST', json: { method: 'se-bankid' } })).body;
     const before = starts;
     await fetch(s.redirect_url);

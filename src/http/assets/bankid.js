@@ -7,6 +7,8 @@
   var root = document.getElementById('idb');
   // device=auto asks; same_device / other_device skip the question (API.md §3 `device`).
   var mode = root.dataset.device === 'same_device' ? 'same' : root.dataset.device === 'other_device' ? 'other' : null;
+  var forced = mode !== null;
+  var retrying = false;
   var api = null;
   var view = null;
   var progress = null;
@@ -87,14 +89,15 @@
       if (r.status === 'created') return again();
       if (r.progress) progress = r.progress;
       if (progress && progress.message) api.say(progress.message);
-      if (r.view) { view = r.view; sameDevice(r.view); }
+      // A mark refused (the app already took the order) is not asked again: no burst of calls.
+      if (r.view) { view = r.view; if (r.view.same_device) sameDevice(r.view); else show($('bankid-open'), false); }
     }).catch(function (err) { marking = false; if (mode === 'same' && !view) again(err); else api.say(api.fmt('retry_later')); });
   }
 
   function sameDevice(v) {
     stopQr();
     var open = $('bankid-open');
-    if (!v.same_device) return markSameDevice();
+    if (!v.same_device) return v.awaiting_scan ? markSameDevice() : show(open, false);
     if (!v.auto_start_token || !v.awaiting_scan) return show(open, false);
     open.href = launchUrl(v);
     // A framed page opens the app top-level in a new window, never by navigating top (API.md §4).
@@ -166,12 +169,29 @@
     api = a;
     $('step-bankid').hidden = false;
     $('bankid-cancel').onclick = function () { stopQr(); api.cancel(); };
-    if (st.status === 'created') { if (!mode) askBeforeStart(); return; }
+    if (st.status === 'created') {
+      // The question already showing is not asked (and announced) again at every state.
+      if (!mode && $('bankid-choice').hidden) askBeforeStart();
+      else if (forced) startLater();
+      return;
+    }
     if (!st.view) return;
     view = st.view;
     progress = st.progress;
     render(view);
   };
+  // A forced device starts at load; when BankID could not take the order yet (busy: the session
+  // stays `created`), try again shortly rather than leave the page empty until it expires.
+  function startLater() {
+    if (retrying) return;
+    retrying = true;
+    api.say(api.fmt('retry_later'));
+    setTimeout(function () {
+      retrying = false;
+      api.start().catch(function () { startLater(); });
+    }, 3000);
+  }
+
   // flow.js asks before calling /start: true while the device is still to be chosen.
   steps['se-bankid'].asksFirst = function () { return mode === null; };
 })();
