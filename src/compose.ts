@@ -15,7 +15,7 @@ import type { Provider } from './providers/contract.js';
 import { createDemoProvider } from './providers/demo/provider.js';
 import { oidcUpstreamsFromConfig, type OidcUpstreams } from './providers/oidc/from-config.js';
 import { bankIdFromConfig } from './providers/bankid-se/from-config.js';
-import { bankIdAssets, bankIdRoutes } from './http/bankid-routes.js';
+import { bankIdRoutes } from './http/bankid-routes.js';
 import { ChangeFeed } from './sessions/change-feed.js';
 import { SessionDriver } from './sessions/driver.js';
 import { SessionService } from './sessions/service.js';
@@ -105,7 +105,6 @@ export async function composeBroker(config: Config, opts: ComposeOptions = {}): 
   };
   deps.webhooks = { resolve: opts.webhookResolver, wake: () => dispatcher.wake() };
   deps.oidc = { jwks: (method) => oidc.jwks(method) };
-  deps.extraAssets = [...(deps.extraAssets ?? []), ...bankIdAssets()];
   const app = await buildApp(deps, { logger: log.child({ component: 'http' }), opsOnly: config.role === 'worker', extraPlugins: [bankIdRoutes] });
   const background = opts.runWorker ?? config.role !== 'api';
   if (background) worker.start();

@@ -1,6 +1,5 @@
 // The BankID step of the workflow page (API.md §4): the QR code of this second and the
 // same-device start. Both are bound to the browser like the page's other script calls.
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ApiError } from '../core/errors.js';
@@ -13,12 +12,6 @@ import { requireBinding } from './flow-binding.js';
 import { parse } from './validate.js';
 
 const Token = z.object({ token: z.string().min(10).max(64) });
-
-/** The page script of the BankID step, served at /assets/bankid.js (CSP script-src 'self'). */
-export function bankIdAssets(): [string, [string, string]][] {
-  const js = readFileSync(new URL('./assets/bankid.js', import.meta.url), 'utf8');
-  return [['bankid.js', ['text/javascript; charset=utf-8', js]]];
-}
 
 export async function bankIdFlowRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   const { store, svc, driver, config } = deps;

@@ -5,8 +5,6 @@ import type { HttpDeps } from './deps.js';
 import { bankIdFlowRoutes } from './bankid-flow-routes.js';
 import { bankIdQrApi } from './bankid-qr-api.js';
 
-export { bankIdAssets } from './bankid-flow-routes.js';
-
 export async function bankIdRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
   await app.register(async (scope) => bankIdFlowRoutes(scope, deps));
   await app.register(async (scope) => bankIdQrApi(scope, deps));

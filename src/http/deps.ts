@@ -30,8 +30,6 @@ export interface HttpDeps {
   clock: Clock;
   metrics: Metrics;
   authenticate: (req: FastifyRequest) => Promise<void>;
-  /** Static files a provider's page step adds (name -> [content type, body]). */
-  extraAssets?: [string, [string, string]][];
   /** IDBRIDGE_RATE_LIMIT_CREATE; null when off. */
   createLimiter: CreationLimiter | null;
 }

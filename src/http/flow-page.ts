@@ -5,6 +5,7 @@ import { rfaText } from '../providers/bankid-se/index.js';
 import { DEMO_PEOPLE } from '../providers/demo/people.js';
 import { esc } from './html.js';
 import { MESSAGES, t } from './i18n.js';
+import { assetUrl } from './page-assets.js';
 
 const PROVIDER_NAMES: Record<string, string> = {
   'se-bankid': 'BankID',
@@ -39,7 +40,7 @@ function bankidStep(s: Session): string {
   <div class="actions"><a id="bankid-open" class="button primary" hidden rel="noopener">${esc(t(L, 'open_here'))}</a>
   <button type="button" id="bankid-cancel">${esc(t(L, 'cancel'))}</button></div>
 </section>
-<script src="/assets/bankid.js" defer></script>`;
+<script src="${assetUrl('bankid.js')}" defer></script>`;
 }
 
 function redirectStep(s: Session): string {
@@ -61,7 +62,7 @@ export function renderFlowPage(s: Session, customerName: string): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${esc(title)} – ${esc(customerName)}</title>
-<link rel="stylesheet" href="/assets/flow.css">
+<link rel="stylesheet" href="${assetUrl('flow.css')}">
 </head>
 <body>
 <main id="idb" data-token="${esc(s.page_token)}" data-method="${esc(s.method)}" data-device="${esc(s.options.device)}" data-i18n="${esc(JSON.stringify(MESSAGES[L]))}">
@@ -71,7 +72,7 @@ export function renderFlowPage(s: Session, customerName: string): string {
   ${step}
   <noscript><p>${esc(t(L, 'noscript'))}</p></noscript>
 </main>
-<script src="/assets/flow.js" defer></script>
+<script src="${assetUrl('flow.js')}" defer></script>
 </body>
 </html>`;
 }

@@ -1,19 +1,11 @@
 // Operator endpoints (API.md §1): health, readiness, metrics, the OpenAPI document and its page
 // (openapi-page.ts), and the workflow pages' static assets.
-import { readFileSync } from 'node:fs';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { HttpDeps } from './deps.js';
 import { apiReferencePage, DOCS_CSP, errorsPage, type OpenApiDoc } from './openapi-page.js';
-
-const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+import { assetCaching, PAGE_ASSETS } from './page-assets.js';
 
 export async function opsRoutes(app: FastifyInstance, deps: HttpDeps): Promise<void> {
-  const assets: Record<string, [string, string]> = {
-    'flow.js': ['text/javascript; charset=utf-8', asset('flow.js')],
-    'flow.css': ['text/css; charset=utf-8', asset('flow.css')],
-  };
-  for (const [name, extra] of deps.extraAssets ?? []) assets[name] = extra;
-
   const ops = (summary: string, response: Record<number, unknown>) => ({ tags: ['operations'], summary, security: [], response });
   const status = (description: string, value: string) => ({ description, type: 'object', properties: { status: { const: value } }, required: ['status'] });
 
@@ -35,9 +27,11 @@ export async function opsRoutes(app: FastifyInstance, deps: HttpDeps): Promise<v
   });
 
   app.get('/assets/:name', { schema: { hide: true } }, async (req, reply) => {
-    const found = assets[(req.params as { name: string }).name];
+    const name = (req.params as { name: string }).name;
+    const found = Object.hasOwn(PAGE_ASSETS, name) ? PAGE_ASSETS[name] : undefined;
     if (!found) return reply.code(404).send({ code: 'not_found' });
-    return reply.type(found[0]).header('cache-control', 'public, max-age=300').send(found[1]);
+    const caching = assetCaching(found, (req.query as { v?: unknown }).v);
+    return reply.type(found.type).header('cache-control', caching).send(found.body);
   });
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import type { Locale } from '../core/types.js';
 import { esc } from './html.js';
+import { assetUrl } from './page-assets.js';
 
 export interface PersonPage {
   locale: Locale;
@@ -40,7 +41,7 @@ export function renderPersonPage(page: PersonPage): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${esc(page.title)}</title>
-<link rel="stylesheet" href="/assets/flow.css">
+<link rel="stylesheet" href="${assetUrl('flow.css')}">
 </head>
 <body>
 <main>

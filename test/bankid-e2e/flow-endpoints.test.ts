@@ -1,5 +1,6 @@
 // The BankID step's endpoints over HTTP as the page script calls them (API.md §4): binding,
 // the QR of this second, the same-device mark that makes the session-fixation check apply.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FlowClient } from '../support/flow-client.js';
 import { PERSON, startBankIdWorld, waitFor, type BankIdWorld } from './support.js';
@@ -73,12 +74,27 @@ describe('BankID page endpoints', () => {
     expect(marked.body.view).toMatchObject({ same_device: false, auto_start_token: null });
   });
 
-  it('serves bankid.js from the broker and loads it only on BankID pages', async () => {
-    const js = await fetch(`${w.b.url}/assets/bankid.js`);
-    expect(js.headers.get('content-type')).toContain('text/javascript');
-    expect(await js.text()).toContain("steps['se-bankid']");
+  it('serves bankid.js from the broker and loads it only on BankID pages, by a URL naming its content', async () => {
     const { s } = await started();
-    expect(await (await fetch(s.redirect_url)).text()).toContain('<script src="/assets/bankid.js" defer></script>');
+    const html = await (await fetch(s.redirect_url)).text();
+    // Each file named with a digest of its content, so a page never mixes two releases' scripts.
+    const src = /<script src="(\/assets\/bankid\.js\?v=[0-9a-f]{12})" defer><\/script>/.exec(html)?.[1];
+    expect(src).toBeTruthy();
+    expect(html).toMatch(/<script src="\/assets\/flow\.js\?v=[0-9a-f]{12}" defer><\/script>/);
+    expect(html).toMatch(/<link rel="stylesheet" href="\/assets\/flow\.css\?v=[0-9a-f]{12}">/);
+    const js = await fetch(`${w.b.url}${src}`);
+    expect(js.headers.get('content-type')).toContain('text/javascript');
+    expect(js.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const body = await js.text();
+    expect(body).toContain("steps['se-bankid']");
+    expect(createHash('sha256').update(body).digest('hex').slice(0, 12)).toBe(new URL(src!, w.b.url).searchParams.get('v'));
+    // Another release's digest (or none) gets this content, but never cached for good.
+    for (const other of ['/assets/bankid.js?v=000000000000', '/assets/bankid.js']) {
+      const r = await fetch(`${w.b.url}${other}`);
+      expect(r.headers.get('cache-control')).toBe('no-cache');
+      expect(await r.text()).toBe(body);
+    }
+    expect((await fetch(`${w.b.url}/assets/constructor`)).status).toBe(404);
     const demo = (await w.b.api('/v1/sessions', { method: 'POST', json: { method: 'demo' } })).body;
     expect(await (await fetch(demo.redirect_url)).text()).not.toContain('bankid.js');
   });
