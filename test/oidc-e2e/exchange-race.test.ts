@@ -125,10 +125,19 @@ describe.runIf(chromiumAvailable())('a click while the code is being exchanged',
     const rebuilt = await w.read(s.id);
     expect(rebuilt).toMatchObject({ status: 'pending', version: before.version + 1, error: null });
     const second = await opened;
-    // The IdP may remember the login (its own session) and send the popup straight back.
-    const login = second.getByRole('button', { name: 'Log in' });
-    await Promise.race([expect.poll(async () => (await w.read(s.id)).status, { timeout: 20_000 }).toBe('complete'), login.waitFor({ timeout: 20_000 })]);
-    if ((await w.read(s.id)).status !== 'complete') await atIdp(second);
+    // The IdP may remember the login (its own session) and send the popup straight back, which then
+    // closes itself: whichever comes first, the login page or the completion, neither may throw.
+    const complete = async () => (await w.read(s.id)).status === 'complete';
+    const completed = (async () => {
+      for (let i = 0; i < 200; i++) {
+        if (await complete()) return 'complete';
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return 'timeout';
+    })().catch(() => 'error');
+    const shown = second.getByRole('button', { name: 'Log in' }).waitFor({ timeout: 20_000 }).then(() => 'login', () => 'gone');
+    if ((await Promise.race([completed, shown])) === 'login') await atIdp(second);
+    await expect.poll(complete, { timeout: 20_000 }).toBe(true);
     await expect.poll(() => messages(page)).toEqual([{ type: 'idbridge.session', id: s.id, status: 'complete', relay_state: 'cart-7' }]);
     expect((await w.read(s.id)).result.identity.national_id.value).toBe('01017012345');
   });
