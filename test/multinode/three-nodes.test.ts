@@ -78,8 +78,11 @@ describe.runIf(pgAvailable)('three nodes on one PostgreSQL', () => {
 
     const report = collectReport(c.sim, results.map((r) => r.orderRef));
     process.stdout.write(`three nodes: ${JSON.stringify({ ...report, perOrder: undefined })}\n`);
-    // Collected by the nodes that run background work, never by the api-only node.
-    expect(Object.keys(report.byNode).sort()).toEqual(['node-b', 'node-c']);
+    // Collected by the nodes that run background work, never by the api-only node. Which of B and
+    // C claims a new order is a race (the less busy one tends to win every time), so that both can
+    // collect is shown below, one at a time, with the other paused.
+    expect(Object.keys(report.byNode).length).toBeGreaterThan(0);
+    for (const n of Object.keys(report.byNode)) expect(['node-b', 'node-c']).toContain(n);
     for (const [ref, list] of report.perOrder) {
       expect(list.length, ref).toBeGreaterThanOrEqual(2);
     }
@@ -90,4 +93,30 @@ describe.runIf(pgAvailable)('three nodes on one PostgreSQL', () => {
     // after about 2 s (up to 2.7 s seen on a busy machine; 5 s leaves room for more).
     expect(report.maxIntervalMs).toBeLessThan(5000);
   });
+
+  it('each background node collects an order when it is the one free to (the other paused)', async () => {
+    const a = c.node('node-a');
+    for (const [collector, paused] of [['node-b', 'node-c'], ['node-c', 'node-b']] as const) {
+      const other = c.node(paused).process!.child;
+      other.kill('SIGSTOP');
+      try {
+        const created = await c.api(a, '/v1/sessions', { json: { method: 'se-bankid', flow: 'headless', end_user_ip: '127.0.0.1' } });
+        expect(created.status, JSON.stringify(created.body)).toBe(201);
+        const s = created.body;
+        const order = c.sim.orders.findBy((o) => o.autoStartToken === s.launch.auto_start_token)!;
+        const collectedBy = () => collectReport(c.sim, [order.orderRef]).byNode;
+        for (let i = 0; i < 100 && !collectedBy()[collector]; i++) await sleep(100);
+        expect(collectedBy()).toEqual({ [collector]: expect.any(Number) });
+        await c.app('/app/autostart', { auto_start_token: s.launch.auto_start_token, personal_number: testPerson(90), action: 'approve' });
+        let status = 'pending';
+        for (let i = 0; i < 100 && status === 'pending'; i++) {
+          await sleep(100);
+          status = (await c.api(a, `/v1/sessions/${s.id}`)).body.status;
+        }
+        expect(status).toBe('complete');
+      } finally {
+        other.kill('SIGCONT');
+      }
+    }
+  }, 60_000);
 });
